@@ -1,0 +1,113 @@
+/**
+ * Runtime validators built from the generated protocol schema: there is no hand-written twin of any
+ * frame. Each frame type's validator is compiled on first use and cached.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { ClientFrame, ServerEvent } from "../generated/protocol.ts";
+import { CLIENT_FRAME_TYPES, protocolSchema, SERVER_EVENT_TYPES } from "../generated/protocol_schema.ts";
+
+/** The outcome of a validation: the typed value, or a readable reason naming the field. */
+export type Validation<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: string; issues: ValidationIssue[] };
+
+/** One problem found in a value, at a dotted path such as `data.delta`. */
+export interface ValidationIssue {
+  /** Dotted path of the offending field; empty for the value itself. */
+  path: string;
+  /** What is wrong with it. */
+  message: string;
+}
+
+type Defs = { $defs: Record<string, unknown> };
+
+/** Compiles and caches zod validators for the `$defs` of one JSON Schema document. */
+export class SchemaValidators {
+  readonly #doc: Defs;
+  readonly #cache = new Map<string, z.ZodType>();
+
+  constructor(doc: Defs) {
+    this.#doc = doc;
+  }
+
+  /** Validates `value` against `$defs[name]`. */
+  check<T>(name: string, value: unknown): Validation<T> {
+    let schema = this.#cache.get(name);
+    if (!schema) {
+      if (!(name in this.#doc.$defs)) throw new Error(`No schema named ${name}.`);
+      schema = z.fromJSONSchema({ $defs: this.#doc.$defs, $ref: `#/$defs/${name}` } as never);
+      this.#cache.set(name, schema);
+    }
+    const result = schema.safeParse(value);
+    if (result.success) return { ok: true, value: result.data as T };
+    const issues = result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join("."),
+      message: issue.message,
+    }));
+    return { ok: false, issues, error: describeIssues(issues) };
+  }
+}
+
+function describeIssues(issues: ValidationIssue[]): string {
+  return issues.map((i) => i.path ? `${i.path}: ${i.message}` : i.message).join("; ");
+}
+
+const protocol = new SchemaValidators(protocolSchema);
+
+/** The `$defs` name of a frame type: `message_delta` → `MessageDeltaEvent`. */
+function defName(type: string, suffix: "Event" | "Frame"): string {
+  return type.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("") + suffix;
+}
+
+const serverTypes: ReadonlySet<string> = new Set(SERVER_EVENT_TYPES);
+const clientTypes: ReadonlySet<string> = new Set(CLIENT_FRAME_TYPES);
+
+function frameType(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === "string" ? type : undefined;
+}
+
+/** Whether `type` is a server event type this package knows. */
+export function isKnownEventType(type: string): type is ServerEvent["type"] {
+  return serverTypes.has(type);
+}
+
+/**
+ * Validates a decoded client frame. Unknown `type` values are rejected with the list of known ones.
+ */
+export function validateClientFrame(value: unknown): Validation<ClientFrame> {
+  const type = frameType(value);
+  if (type === undefined) {
+    return fail("type", 'Frame must be a JSON object with a string "type" field.');
+  }
+  if (!clientTypes.has(type)) {
+    return fail("type", `Unknown frame type "${type}"; expected one of: ${CLIENT_FRAME_TYPES.join(", ")}.`);
+  }
+  return prefix(type, protocol.check<ClientFrame>(defName(type, "Frame"), value));
+}
+
+/**
+ * Validates a decoded server event. Callers decide what an unknown `type` means (the SDK delivers
+ * it as an unknown event for forward compatibility), so check {@link isKnownEventType} first.
+ */
+export function validateServerEvent(value: unknown): Validation<ServerEvent> {
+  const type = frameType(value);
+  if (type === undefined) {
+    return fail("type", 'Event must be a JSON object with a string "type" field.');
+  }
+  if (!serverTypes.has(type)) {
+    return fail("type", `Unknown event type "${type}"; expected one of: ${SERVER_EVENT_TYPES.join(", ")}.`);
+  }
+  return prefix(type, protocol.check<ServerEvent>(defName(type, "Event"), value));
+}
+
+function fail<T>(path: string, message: string): Validation<T> {
+  return { ok: false, issues: [{ path, message }], error: message };
+}
+
+function prefix<T>(type: string, result: Validation<T>): Validation<T> {
+  return result.ok ? result : { ...result, error: `Invalid "${type}" frame: ${result.error}` };
+}
