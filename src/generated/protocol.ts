@@ -757,11 +757,9 @@ export interface ErrorEvent {
      */
     fatal?: boolean;
     /**
-     * Machine-readable details, such as validation issues.
+     * Machine-readable details, such as `{ "issues": [{ "path": "message.content", "message": "..." }] }` for invalid frames.
      */
-    details?: {
-      [k: string]: unknown;
-    };
+    details?: {};
   };
 }
 /**

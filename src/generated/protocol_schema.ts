@@ -883,7 +883,11 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
               "type": "boolean",
               "description": "True when the server closes the socket right after this event.",
             },
-            "details": { "description": "Machine-readable details, such as validation issues." },
+            "details": {
+              "type": "object",
+              "description":
+                'Machine-readable details, such as `{ "issues": [{ "path": "message.content", "message": "..." }] }` for invalid frames.',
+            },
           },
           "required": ["error", "code"],
           "additionalProperties": false,
