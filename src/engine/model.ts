@@ -82,6 +82,10 @@ export interface ModelProvider {
 export class ProviderError extends Error {
   /** HTTP status from the provider, when there was one. */
   readonly status: number | undefined;
+  /**
+   * @param message What failed and what to do about it.
+   * @param options The provider's HTTP status and the underlying error, when known.
+   */
   constructor(message: string, options?: { status?: number; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProviderError";

@@ -1,0 +1,102 @@
+/**
+ * Chooses the model provider for an agent's `llm_info`: the OpenAI-compatible provider when
+ * credentials or a server URL are given, else the offline model simulator with a notice saying so.
+ * Credentials are never silently replaced by the simulator.
+ *
+ * @module
+ */
+import type { components } from "../../generated/rest.ts";
+import { type ModelProvider, ProviderError } from "../model.ts";
+import { createOpenAICompatible } from "./openai_compatible.ts";
+import { createSimulator } from "./simulator.ts";
+
+/** An agent's model settings, as in the REST schema. */
+export type LlmInfo = components["schemas"]["LlmInfo"];
+
+/** Options of {@link selectProvider}. */
+export interface SelectProviderOptions {
+  /** Environment to read `OPENAI_API_KEY` and `OPENAI_BASE_URL` from (pass `Deno.env.toObject()`). */
+  env: Record<string, string | undefined>;
+  /** Settings for the simulator, when it is chosen. */
+  simulator?: { tokensPerSecond?: number };
+  /** Fetch used by HTTP providers (tests inject one). */
+  fetch?: typeof fetch;
+}
+
+/** The chosen provider and, when the simulator stands in for a requested provider, why. */
+export interface ProviderSelection {
+  /** The provider to stream from. */
+  provider: ModelProvider;
+  /** Set when the choice differs from what `llm_info` asked for; show it to the user. */
+  notice?: string;
+}
+
+/** Provider names served by the OpenAI-compatible Chat Completions client. */
+const OPENAI_COMPATIBLE = new Set(["openai", "openai_compatible", "ollama", "vllm", "lmstudio"]);
+const DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/**
+ * Picks the provider for `llmInfo`.
+ *
+ * @param llmInfo The agent's model settings.
+ * @param options Environment, simulator speed, and an optional fetch.
+ * @returns The provider, with a notice when the offline simulator answers in place of another provider.
+ * @throws {ProviderError} When credentials are given for a provider this engine cannot serve.
+ * @example Fall back to the simulator without credentials
+ * ```ts
+ * import { selectProvider } from "./select.ts";
+ * const { provider, notice } = selectProvider({ provider: "openai", model_id: "gpt-4o" }, { env: {} });
+ * console.log(provider.simulated, notice);
+ * ```
+ */
+export function selectProvider(llmInfo: LlmInfo, options: SelectProviderOptions): ProviderSelection {
+  const simulator = () => createSimulator(options.simulator ?? {});
+  const name = llmInfo.provider.trim().toLowerCase();
+  if (name === "simulator") return { provider: simulator() };
+  const apiKey = nonEmpty(llmInfo.api_key) ?? nonEmpty(options.env["OPENAI_API_KEY"]);
+  const explicitBase = nonEmpty(llmInfo.base_url) ?? nonEmpty(llmInfo.endpoint) ??
+    nonEmpty(options.env["OPENAI_BASE_URL"]);
+  const baseUrl = explicitBase ?? DEFAULT_BASE_URL;
+  const hasServer = explicitBase !== undefined && explicitBase.replace(/\/+$/, "") !== DEFAULT_BASE_URL;
+  if (OPENAI_COMPATIBLE.has(name)) {
+    if (apiKey === undefined && !hasServer) {
+      return {
+        provider: simulator(),
+        notice:
+          `No credentials for provider "${llmInfo.provider}" (set llm_info.api_key or OPENAI_API_KEY): ` +
+          "the offline model simulator answers instead.",
+      };
+    }
+    const modelId = nonEmpty(llmInfo.fine_tuned_model_id) ?? llmInfo.model_id;
+    return {
+      provider: createOpenAICompatible({
+        baseUrl,
+        modelId,
+        ...(apiKey === undefined ? {} : { apiKey }),
+        ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+        ...(llmInfo.max_retries === undefined ? {} : { maxRetries: llmInfo.max_retries }),
+        ...(llmInfo.retry_interval_ms === undefined ? {} : { retryIntervalMs: llmInfo.retry_interval_ms }),
+      }),
+    };
+  }
+  // The provider's own environment key (ANTHROPIC_API_KEY, ...) counts as credentials too.
+  const envKey = nonEmpty(options.env[`${name.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_API_KEY`]);
+  if (
+    nonEmpty(llmInfo.api_key) !== undefined || nonEmpty(llmInfo.base_url) !== undefined ||
+    nonEmpty(llmInfo.endpoint) !== undefined || envKey !== undefined
+  ) {
+    throw new ProviderError(
+      `Provider ${llmInfo.provider} is not supported by this engine; use provider "openai" with base_url ` +
+        `for OpenAI-compatible servers, or "simulator".`,
+    );
+  }
+  return {
+    provider: simulator(),
+    notice: `Provider "${llmInfo.provider}" is not supported by this engine and no credentials were given: ` +
+      "the offline model simulator answers instead.",
+  };
+}

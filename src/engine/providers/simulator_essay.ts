@@ -1,0 +1,46 @@
+/**
+ * Long essays for the offline model simulator: when to write one, on what topic, and the text
+ * (at least ~1,500 words, several paragraphs, always starting with "The").
+ *
+ * @module
+ */
+import { COMPUTING_PARAGRAPHS } from "./simulator_essay_computing.ts";
+import { GENERIC_PARAGRAPHS } from "./simulator_essay_generic.ts";
+import { stripEnd } from "./simulator_text.ts";
+
+const ESSAY_REQUEST =
+  /\b(?:essay|essays|long answer|long-form|long form|at length|very long|lengthy|in great detail|write (?:me )?a long)\b/i;
+const COMPUTING =
+  /\b(?:comput\w*|software|programming|internet|digital|semiconductor|microprocessor|the web)\b/i;
+
+/** Whether a text asks for an essay or a long answer. */
+export function wantsEssay(text: string): boolean {
+  return ESSAY_REQUEST.test(text);
+}
+
+/** The essay topic named in the first of `texts` that names one ("an essay about X" → "X"). */
+export function essayTopic(texts: readonly string[]): string {
+  const patterns = [
+    /\bessays?\s+(?:about|on|regarding|covering|discussing)\s+([^.!?\n]+)/i,
+    /\b(?:about|on|regarding|covering|discussing)\s+([^.!?\n]+)/i,
+  ];
+  for (const pattern of patterns) {
+    for (const text of texts) {
+      const topic = text.match(pattern)?.[1];
+      if (topic !== undefined) {
+        const cleaned = stripEnd(topic.replace(/\s*,?\s*please$/i, "").replace(/^(?:the topic of)\s+/i, ""));
+        if (cleaned !== "") return cleaned;
+      }
+    }
+  }
+  return "the topic you asked about";
+}
+
+/**
+ * Writes the essay: the built-in history for computing topics, the generic paragraphs filled with the
+ * topic for anything else. Both are over 1,500 words and start with "The".
+ */
+export function composeEssay(topic: string): string {
+  if (COMPUTING.test(topic)) return COMPUTING_PARAGRAPHS.join("\n\n");
+  return GENERIC_PARAGRAPHS.map((template) => template.replaceAll("{topic}", topic)).join("\n\n");
+}
