@@ -1,0 +1,286 @@
+/**
+ * Measurement 5, engine capacity: one engine in its own process (so its RSS and CPU are its own),
+ * K sessions each streaming an essay from the offline simulator at a modest token rate, driven by raw
+ * protocol sockets from this process (cheaper than the SDK, so the client is not the bottleneck).
+ * For each K: engine RSS before, with K idle sessions attached, and while streaming; aggregate
+ * deltas/s received in a bounded window; p99 delta latency as client receive time (`Date.now()`)
+ * minus the event's `ts` (engine time, ms resolution, same machine clock).
+ *
+ * @module
+ */
+import { type ChildProcess, spawnChild } from "./support/child.ts";
+import { essayAgent, readMetric } from "./support/engine_setup.ts";
+import type { EngineReady, MemoryReport } from "./support/engine_child.ts";
+import { cpuSeconds, openFileLimit, rssBytes } from "./support/proc.ts";
+import { openRaw, type RawSession } from "./support/raw_client.ts";
+import { bytes, fmt, type MeasurementResult, ms, type Row } from "./support/report.ts";
+import { round, roundSummary, summarize } from "./support/stats.ts";
+import { sleep } from "./support/timing.ts";
+
+/** Sizes of the capacity measurement. */
+export interface CapacityConfig {
+  /** Concurrent session counts to try, in order. */
+  sessions: number[];
+  /** Measurement window per K. */
+  windowMs: number;
+  /** Wait between posting and measuring, so every session is streaming. */
+  settleMs: number;
+  /** Simulator tokens per second per session. */
+  tokensPerSecond: number;
+}
+
+const TARGET_SESSIONS = 5_000;
+const TARGET_RSS_PER_SESSION = 50 * 1024;
+/** Handshakes in flight at once while opening sessions. */
+const OPEN_CONCURRENCY = 64;
+/** Opening K sessions may take at most this long; the K reached is reported. */
+const OPEN_LIMIT_MS = 120_000;
+/** Latency samples kept (a bound on memory; the window produces far fewer at the sizes used). */
+const MAX_SAMPLES = 2_000_000;
+const TS_KEY = '"ts":"';
+const ISO_LENGTH = 24;
+
+/** Counts deltas and their latency while `measuring`. */
+class Tally {
+  measuring = false;
+  deltas = 0;
+  readonly latencies: number[] = [];
+
+  readonly onFrame = (text: string): void => {
+    if (!this.measuring || !text.includes('"type":"message_delta"')) return;
+    this.deltas++;
+    const at = text.indexOf(TS_KEY);
+    if (at < 0 || this.latencies.length >= MAX_SAMPLES) return;
+    const sent = Date.parse(text.slice(at + TS_KEY.length, at + TS_KEY.length + ISO_LENGTH));
+    this.latencies.push(Date.now() - sent);
+  };
+}
+
+/** The figures of one K. */
+interface LevelResult {
+  requested: number;
+  reached: number;
+  openFailures: number;
+  firstOpenError: string | undefined;
+  openSeconds: number;
+  base: MemoryReport;
+  attached: MemoryReport;
+  streaming: MemoryReport;
+  rssPeak: number;
+  deltasPerSecond: number;
+  offeredPerSecond: number;
+  engineSentPerSecond: number;
+  engineCpu: number;
+  benchCpu: number;
+  latency: ReturnType<typeof summarize>;
+}
+
+async function openSessions(k: number, wsUrl: string, apiKey: string, agentId: string, tally: Tally) {
+  const sessions: RawSession[] = [];
+  let failures = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const end = performance.now() + OPEN_LIMIT_MS;
+  const worker = async () => {
+    // Stops early when failures pile up: the limit has been found, more attempts only add noise.
+    while (next < k && performance.now() < end && failures < 50) {
+      next++;
+      try {
+        sessions.push(
+          await openRaw({ wsUrl, apiKey, target: { agent_id: agentId }, onFrame: tally.onFrame }),
+        );
+      } catch (error) {
+        failures++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, k) }, worker));
+  return { sessions, failures, firstError };
+}
+
+async function closeAll(sessions: RawSession[]): Promise<void> {
+  for (let i = 0; i < sessions.length; i += 500) {
+    await Promise.all(sessions.slice(i, i + 500).map((s) => s.close()));
+  }
+}
+
+/** Forces a full GC in the engine and reads its memory (garbage would otherwise blur per-session figures). */
+async function memoryAfterGc(engine: ChildProcess<EngineReady>): Promise<MemoryReport> {
+  engine.signal("SIGUSR1");
+  const report = await engine.nextLine<MemoryReport>(10_000);
+  return { ...report, rss: await rssBytes(engine.pid) };
+}
+
+async function level(k: number, config: CapacityConfig): Promise<LevelResult> {
+  const engine = await spawnChild<EngineReady>(
+    new URL("./support/engine_child.ts", import.meta.url),
+    [String(config.tokensPerSecond), String(10 * 60_000)],
+    ["--v8-flags=--expose-gc"],
+  );
+  const { url, apiKey } = engine.ready;
+  const wsUrl = `${url.replace(/^http/, "ws")}/v1/sessions/ws`;
+  const tally = new Tally();
+  let sessions: RawSession[] = [];
+  try {
+    const agent = await essayAgent({ url, apiKey }, `Capacity bench essayist ${k}`);
+    await sleep(200);
+    const base = await memoryAfterGc(engine);
+    const openStart = performance.now();
+    const opened = await openSessions(k, wsUrl, apiKey, agent.id, tally);
+    sessions = opened.sessions;
+    const openSeconds = (performance.now() - openStart) / 1000;
+    await sleep(200);
+    const attached = await memoryAfterGc(engine);
+    for (const [i, session] of sessions.entries()) {
+      session.send({
+        type: "post",
+        message: { post_id: `post_${i}`, content: { kind: "text", text: "Go ahead." } },
+      });
+    }
+    await sleep(config.settleMs);
+    const sentBefore = await readMetric(url, "vectorshift_events_sent_total");
+    const [engineCpuBefore, benchCpuBefore] = [await cpuSeconds(engine.pid), await cpuSeconds("self")];
+    const started = performance.now();
+    tally.measuring = true;
+    let rssPeak = 0;
+    const windowEnd = started + config.windowMs;
+    while (performance.now() < windowEnd) {
+      await sleep(Math.min(1_000, Math.max(0, windowEnd - performance.now())));
+      rssPeak = Math.max(rssPeak, await rssBytes(engine.pid));
+    }
+    tally.measuring = false;
+    const seconds = (performance.now() - started) / 1000;
+    const engineCpu = (await cpuSeconds(engine.pid) - engineCpuBefore) / seconds;
+    const benchCpu = (await cpuSeconds("self") - benchCpuBefore) / seconds;
+    const sentAfter = await readMetric(url, "vectorshift_events_sent_total");
+    const streaming = await memoryAfterGc(engine);
+    return {
+      requested: k,
+      reached: sessions.length,
+      openFailures: opened.failures,
+      firstOpenError: opened.firstError,
+      openSeconds,
+      base,
+      attached,
+      streaming,
+      rssPeak,
+      deltasPerSecond: tally.deltas / seconds,
+      offeredPerSecond: sessions.length * config.tokensPerSecond,
+      engineSentPerSecond: (sentAfter - sentBefore) / seconds,
+      engineCpu,
+      benchCpu,
+      latency: summarize(tally.latencies),
+    };
+  } finally {
+    await closeAll(sessions);
+    await engine.stop();
+  }
+}
+
+function kb(value: number): string {
+  return `${fmt(value / 1024, 1)} KB`;
+}
+
+function perSession(total: number, base: number, k: number): number {
+  return k > 0 ? (total - base) / k : NaN;
+}
+
+/** Runs the capacity measurement. */
+export async function measureCapacity(config: CapacityConfig): Promise<MeasurementResult> {
+  const limit = await openFileLimit();
+  const notes: string[] = [];
+  const levels: LevelResult[] = [];
+  for (const requested of config.sessions) {
+    // Each session holds one socket in this process; leave headroom for everything else.
+    const k = limit === undefined ? requested : Math.min(requested, limit - 200);
+    if (k < requested) {
+      notes.push(`Capacity: K=${requested} capped at ${k} by the open-file limit (${limit}).`);
+    }
+    levels.push(await level(k, config));
+  }
+  const rows: Row[] = levels.map((l) => ({
+    figure: `K=${fmt(l.requested)} sessions @ ${config.tokensPerSecond} tokens/s`,
+    value:
+      `${fmt(l.reached)} streaming; ${kb(perSession(l.streaming.rss, l.base.rss, l.reached))} RSS/session ` +
+      `(peak ${kb(perSession(l.rssPeak, l.base.rss, l.reached))}, idle ${
+        kb(perSession(l.attached.rss, l.base.rss, l.reached))
+      }); ` +
+      `${fmt(l.deltasPerSecond)} deltas/s of ${fmt(l.offeredPerSecond)} offered; p99 latency ${
+        ms(l.latency.p99)
+      }; ` +
+      `engine CPU ${fmt(l.engineCpu * 100)}%`,
+  }));
+  const top = levels[levels.length - 1];
+  if (top) {
+    const rss = perSession(top.streaming.rss, top.base.rss, top.reached);
+    const full = top.requested >= TARGET_SESSIONS;
+    rows.push({
+      figure: `engine RSS per streaming session at K=${fmt(top.reached)} (after GC)`,
+      value: bytes(rss),
+      target: {
+        text: full
+          ? `${fmt(TARGET_SESSIONS)} sessions at < 50 KB each`
+          : `< 50 KB each (quick run: K=${fmt(top.requested)}, not ${fmt(TARGET_SESSIONS)})`,
+        met: rss < TARGET_RSS_PER_SESSION && (!full || top.reached >= TARGET_SESSIONS),
+      },
+    });
+  }
+  for (const l of levels) {
+    if (l.openFailures > 0) {
+      notes.push(
+        `Capacity K=${l.requested}: ${l.openFailures} sessions failed to open (first: ${l.firstOpenError}).`,
+      );
+    }
+  }
+  notes.push(
+    "Capacity: engine in a child process; RSS from /proc/<pid>/status after a forced full GC (--expose-gc), at the end " +
+      "of the window minus before any session (the peak without GC is shown too); " +
+      "driven by raw protocol sockets from the bench process (cheaper than the SDK, so the client is not the bottleneck; " +
+      "its CPU share is in the JSON). Latency = receive Date.now() − event ts (engine clock, ms resolution). " +
+      "RSS per streaming session includes the retained event log (each session logs ~tokens/s events).",
+  );
+  return {
+    id: "capacity",
+    title: "5. Engine capacity",
+    rows,
+    figures: {
+      tokens_per_second_per_session: config.tokensPerSecond,
+      window_ms: config.windowMs,
+      settle_ms: config.settleMs,
+      open_file_limit: limit ?? null,
+      levels: levels.map((l) => ({
+        sessions_requested: l.requested,
+        sessions_reached: l.reached,
+        open_failures: l.openFailures,
+        open_seconds: round(l.openSeconds, 2),
+        engine_memory_bytes: {
+          before: { rss: l.base.rss, heap_used: l.base.heapUsed },
+          idle_attached: { rss: l.attached.rss, heap_used: l.attached.heapUsed },
+          streaming: { rss: l.streaming.rss, heap_used: l.streaming.heapUsed },
+          streaming_rss_peak_without_gc: l.rssPeak,
+          gc_forced: l.base.gc,
+        },
+        per_session_bytes: {
+          idle_attached: {
+            rss: round(perSession(l.attached.rss, l.base.rss, l.reached), 0),
+            heap_used: round(perSession(l.attached.heapUsed, l.base.heapUsed, l.reached), 0),
+          },
+          streaming: {
+            rss: round(perSession(l.streaming.rss, l.base.rss, l.reached), 0),
+            heap_used: round(perSession(l.streaming.heapUsed, l.base.heapUsed, l.reached), 0),
+            rss_peak_without_gc: round(perSession(l.rssPeak, l.base.rss, l.reached), 0),
+          },
+        },
+        retained_events_per_session_approx: Math.round(
+          (config.settleMs + config.windowMs) / 1000 * config.tokensPerSecond,
+        ),
+        deltas_per_second: { received: round(l.deltasPerSecond, 0), offered: l.offeredPerSecond },
+        engine_events_sent_per_second: round(l.engineSentPerSecond, 0),
+        cpu_cores_busy: { engine: round(l.engineCpu, 2), bench_client: round(l.benchCpu, 2) },
+        delta_latency_ms: roundSummary(l.latency, 1),
+      })),
+    },
+    notes,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Child process for the capacity benchmark: runs the engine in its own process so its RSS is its own.
+ * Usage: `engine_child.ts <tokensPerSecond> <heartbeatIntervalMs>`. Prints one JSON line
+ * (`EngineReady`) when listening; on SIGUSR1 runs a full GC (when started with `--expose-gc`) and prints
+ * a {@link MemoryReport} line; exits when its stdin closes.
+ *
+ * @module
+ */
+import { startEngine } from "../../src/engine/mod.ts";
+import { parentGone } from "./child.ts";
+
+/** What the child prints when ready. */
+export interface EngineReady {
+  /** The engine's base URL. */
+  url: string;
+  /** Its generated API key. */
+  apiKey: string;
+}
+
+/** Memory after a full garbage collection. */
+export interface MemoryReport {
+  /** Whether a GC could be forced (`--v8-flags=--expose-gc`). */
+  gc: boolean;
+  /** V8 heap in use, bytes. */
+  heapUsed: number;
+  /** Resident set size, bytes. */
+  rss: number;
+}
+
+const MAX_LIFE_MS = 15 * 60_000;
+
+if (import.meta.main) {
+  const [tokensPerSecond = "20", heartbeatIntervalMs = "300000"] = Deno.args;
+  const engine = await startEngine({
+    port: 0,
+    offlineModel: { tokensPerSecond: Number(tokensPerSecond) },
+    // One API key drives thousands of sessions here; the per-key limit is for abuse, not for this load.
+    rateLimit: { framesPerSecond: 1_000_000, burst: 1_000_000 },
+    // The raw driver clients do not ping; a long interval keeps the engine from closing them mid-window.
+    heartbeatIntervalMs: Number(heartbeatIntervalMs),
+  });
+  const ready: EngineReady = { url: engine.url, apiKey: engine.apiKey };
+  console.log(JSON.stringify(ready));
+  Deno.addSignalListener("SIGUSR1", () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const memory = Deno.memoryUsage();
+    const report: MemoryReport = { gc: gc !== undefined, heapUsed: memory.heapUsed, rss: memory.rss };
+    console.log(JSON.stringify(report));
+  });
+  await parentGone(MAX_LIFE_MS);
+  await engine.close();
+  Deno.exit(0);
+}

@@ -1,0 +1,55 @@
+/**
+ * Engine-side helpers shared by the benchmarks that use the real engine: the essay agent, the
+ * `/metrics` gauge, and a session's head seq over REST.
+ *
+ * @module
+ */
+import { Agent, AgentType } from "../../mod.ts";
+
+/** The instructions that make the offline simulator write a long (~1,600 token) essay every turn. */
+export const ESSAY_INSTRUCTIONS = "Write a very long essay about the history of computing.";
+
+/** Where an engine is and how to call it. */
+export interface EngineAccess {
+  /** Base URL. */
+  url: string;
+  /** API key. */
+  apiKey: string;
+}
+
+/** Creates a conversational agent answered by the offline simulator with essay instructions. */
+export function essayAgent(engine: EngineAccess, name: string): Promise<Agent> {
+  return Agent.new({
+    apiKey: engine.apiKey,
+    baseUrl: engine.url,
+    name,
+    type: AgentType.CONVERSATIONAL,
+    llm_info: { provider: "simulator", model_id: "offline-simulator-1" },
+    instructions: ESSAY_INSTRUCTIONS,
+  });
+}
+
+/** Reads one unlabelled gauge or counter from the engine's `/metrics`. */
+export async function readMetric(url: string, name: string): Promise<number> {
+  const response = await fetch(`${url}/metrics`);
+  const text = await response.text();
+  const match = new RegExp(`^${name} (\\S+)$`, "m").exec(text);
+  if (!match?.[1]) {
+    throw new Error(`Metric ${name} is missing from ${url}/metrics; check src/engine/metrics.ts.`);
+  }
+  return Number(match[1]);
+}
+
+/** A session's state over REST (`head_seq`, `generating`). */
+export async function sessionInfo(
+  engine: EngineAccess,
+  sessionId: string,
+): Promise<{ head_seq: number; generating: boolean }> {
+  const response = await fetch(`${engine.url}/v1/sessions/${encodeURIComponent(sessionId)}`, {
+    headers: { authorization: `Bearer ${engine.apiKey}` },
+  });
+  if (!response.ok) {
+    throw new Error(`GET session ${sessionId} answered ${response.status}: ${await response.text()}`);
+  }
+  return await response.json();
+}

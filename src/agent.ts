@@ -1,0 +1,349 @@
+/**
+ * `Agent`: create, fetch, list, change, save and delete agents, open sessions on them and run one
+ * conversational turn.
+ *
+ * @module
+ */
+import { type ClientOptions, pickClient } from "./config.ts";
+import type { SendContent } from "./content.ts";
+import { NotFoundError, VectorshiftError } from "./errors.ts";
+import { type CallOptions, request } from "./http.ts";
+import type {
+  AgentCallOptions,
+  AgentFetchOptions,
+  AgentListOptions,
+  AgentNewOptions,
+  AgentSessionOptions,
+} from "./agent_options.ts";
+import type {
+  AgentCreate,
+  AgentRecord,
+  AgentUpdate,
+  Deleted,
+  IoConfig,
+  LlmInfo,
+  MemoryConfig,
+  Tool,
+} from "./rest_types.ts";
+import { type ConversationalAgentRunResult, runConversational, type RunOptions } from "./run.ts";
+import { Session } from "./session.ts";
+import { AgentType } from "./tools.ts";
+
+type Dirty = Pick<AgentUpdate, "instructions" | "llm_info" | "tools" | "memory_config">;
+
+function callOf(options: AgentCallOptions, client: ClientOptions) {
+  return options.signal ? { client, signal: options.signal } : { client };
+}
+
+/**
+ * A stored agent. Local changes (`updateInstructions`, `addTool`, ...) are sent by `save()`.
+ *
+ * @example Create, change, save, delete (against an engine started in process)
+ * ```ts
+ * import { Agent, AgentType, configure } from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * await using engine = await startEngine({ port: 0 });
+ * configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const agent = await Agent.new({
+ *   name: "Helper",
+ *   type: AgentType.CONVERSATIONAL,
+ *   llm_info: { provider: "openai", model_id: "gpt-4o" },
+ *   instructions: "Be brief.",
+ *   memory_config: { enable_session_memory: true },
+ * });
+ * agent.addTool({ name: "calc", tool_type: "calculator", approval_config: "auto_run" });
+ * await agent.save();
+ * await agent.delete();
+ * ```
+ */
+export class Agent {
+  #record: AgentRecord;
+  #dirty: Dirty = {};
+  readonly #client: ClientOptions;
+
+  /** Wraps a stored agent record; prefer {@link Agent.new} and {@link Agent.fetch}. */
+  constructor(record: AgentRecord, client: ClientOptions = {}) {
+    this.#record = structuredClone(record);
+    this.#client = client;
+  }
+
+  /**
+   * Creates an agent on the engine.
+   *
+   * @example
+   * ```ts
+   * import { Agent, ToolApprovalConfig } from "@vectorshift/sdk";
+   * function create() {
+   *   return Agent.new({
+   *     name: "Helper",
+   *     llm_info: { provider: "openai", model_id: "gpt-4o" },
+   *     tools: [{ name: "calc", tool_type: "calculator", approval_config: ToolApprovalConfig.AUTO_RUN }],
+   *   });
+   * }
+   * console.log(typeof create);
+   * ```
+   */
+  static async new(options: AgentNewOptions): Promise<Agent> {
+    const { signal: _signal, apiKey: _apiKey, baseUrl: _baseUrl, agent_type, type, ...fields } = options;
+    const body: AgentCreate = { ...fields };
+    const kind = type ?? agent_type;
+    if (kind !== undefined) body.type = kind;
+    const client = pickClient(options);
+    const record = await request<AgentRecord>("POST", "/v1/agents", { ...callOf(options, client), body });
+    return new Agent(record, client);
+  }
+
+  /**
+   * Fetches an agent by `id` or by exact `name`.
+   *
+   * @throws {NotFoundError} No such agent in this organisation.
+   * @example
+   * ```ts
+   * import { Agent } from "@vectorshift/sdk";
+   * async function find(idOrName: { id: string } | { name: string }) {
+   *   return await Agent.fetch(idOrName);
+   * }
+   * console.log(typeof find);
+   * ```
+   */
+  static async fetch(options: AgentFetchOptions): Promise<Agent> {
+    const client = pickClient(options);
+    const call = callOf(options, client);
+    if (options.id !== undefined) {
+      const record = await request<AgentRecord>("GET", `/v1/agents/${encodeURIComponent(options.id)}`, call);
+      return new Agent(record, client);
+    }
+    if (options.name === undefined) {
+      throw new VectorshiftError(
+        "Agent.fetch() needs an id or a name: Agent.fetch({ id }) or Agent.fetch({ name }).",
+      );
+    }
+    const page = await request<{ agents: AgentRecord[] }>("GET", "/v1/agents", {
+      ...call,
+      query: { name: options.name },
+    });
+    const record = page.agents[0];
+    if (!record) {
+      throw new NotFoundError({
+        statusCode: 404,
+        method: "GET",
+        endpoint: "/v1/agents",
+        errorMessage: `No agent named "${options.name}".`,
+      });
+    }
+    return new Agent(record, client);
+  }
+
+  /**
+   * Lists the organisation's agents, oldest first.
+   *
+   * @example
+   * ```ts
+   * import { Agent } from "@vectorshift/sdk";
+   * async function show() {
+   *   for (const agent of await Agent.list({ limit: 10 })) console.log(agent.id, agent.name);
+   * }
+   * console.log(typeof show);
+   * ```
+   */
+  static async list(options: AgentListOptions = {}): Promise<Agent[]> {
+    const client = pickClient(options);
+    const page = await request<{ agents: AgentRecord[] }>("GET", "/v1/agents", {
+      ...callOf(options, client),
+      query: { limit: options.limit ?? 50, offset: options.offset ?? 0 },
+    });
+    return page.agents.map((record) => new Agent(record, client));
+  }
+
+  /** Agent id. */
+  get id(): string {
+    return this.#record.id;
+  }
+  /** Name. */
+  get name(): string {
+    return this.#record.name;
+  }
+  /** Conversational or functional. */
+  get agentType(): AgentType {
+    return this.#record.type;
+  }
+  /** Alias of {@link Agent.agentType}. */
+  get type(): AgentType {
+    return this.#record.type;
+  }
+  /** Model settings (`api_key` is never returned by the engine). */
+  get llmInfo(): LlmInfo {
+    return this.#dirty.llm_info ?? this.#record.llm_info;
+  }
+  /** System instructions. */
+  get instructions(): string {
+    return this.#dirty.instructions ?? this.#record.instructions;
+  }
+  /** Tools, including unsaved local changes. */
+  get tools(): readonly Tool[] {
+    return this.#dirty.tools ?? this.#record.tools;
+  }
+  /** Memory settings. */
+  get memoryConfig(): MemoryConfig {
+    return this.#dirty.memory_config ?? this.#record.memory_config;
+  }
+  /** Functional agents: declared inputs. */
+  get inputs(): Record<string, IoConfig> | undefined {
+    return this.#record.inputs;
+  }
+  /** Functional agents: declared outputs. */
+  get outputs(): Record<string, IoConfig> | undefined {
+    return this.#record.outputs;
+  }
+  /** Creation time (RFC 3339). */
+  get createdAt(): string {
+    return this.#record.created_at;
+  }
+  /** Last change on the engine (RFC 3339). */
+  get updatedAt(): string {
+    return this.#record.updated_at;
+  }
+
+  /** Sets new instructions locally; `save()` persists them. */
+  updateInstructions(instructions: string): void {
+    this.#dirty.instructions = instructions;
+  }
+
+  /** Sets new model settings locally; `save()` persists them. */
+  updateLlmInfo(llmInfo: LlmInfo): void {
+    this.#dirty.llm_info = structuredClone(llmInfo);
+  }
+
+  /** Sets new memory settings locally; `save()` persists them. */
+  updateMemoryConfig(memoryConfig: MemoryConfig): void {
+    this.#dirty.memory_config = structuredClone(memoryConfig);
+  }
+
+  /**
+   * Adds a tool locally; `save()` persists it.
+   *
+   * @throws {VectorshiftError} The tool has no name, or the agent already has a tool with that name.
+   */
+  addTool(tool: Tool): void {
+    if (!tool.name) throw new VectorshiftError("addTool() needs a tool with a non-empty name.");
+    if (this.tools.some((t) => t.name === tool.name)) {
+      throw new VectorshiftError(
+        `Agent "${this.name}" already has a tool named "${tool.name}"; pick another name.`,
+      );
+    }
+    this.#dirty.tools = [...this.tools, structuredClone(tool)];
+  }
+
+  /**
+   * Removes a tool locally by tool, name or `tool_type`; `save()` persists it.
+   *
+   * @throws {VectorshiftError} No tool matches.
+   */
+  removeTool(toolOrName: Tool | string): void {
+    const key = typeof toolOrName === "string" ? toolOrName : toolOrName.name;
+    let index = this.tools.findIndex((t) => t.name === key);
+    if (index < 0) index = this.tools.findIndex((t) => t.tool_type === key);
+    if (index < 0) {
+      const names = this.tools.map((t) => t.name).join(", ") || "none";
+      throw new VectorshiftError(`Agent "${this.name}" has no tool "${key}" (its tools: ${names}).`);
+    }
+    this.#dirty.tools = this.tools.filter((_, i) => i !== index);
+  }
+
+  /**
+   * Persists local changes (only the changed fields are sent).
+   *
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function shorten(agent: Agent) {
+   *   agent.updateInstructions("Answer in one sentence.");
+   *   await agent.save();
+   * }
+   * console.log(typeof shorten);
+   * ```
+   */
+  async save(options: CallOptions = {}): Promise<this> {
+    const body: AgentUpdate = { ...this.#dirty };
+    const path = `/v1/agents/${encodeURIComponent(this.id)}`;
+    this.#record = await request<AgentRecord>("PATCH", path, { ...callOf(options, this.#client), body });
+    this.#dirty = {};
+    return this;
+  }
+
+  /** Deletes the agent; its sessions are terminated. */
+  async delete(options: CallOptions = {}): Promise<Deleted> {
+    const path = `/v1/agents/${encodeURIComponent(this.id)}`;
+    return await request<Deleted>("DELETE", path, callOf(options, this.#client));
+  }
+
+  /**
+   * A new session on this agent, not yet connected (or, with `sessionId`, an existing one).
+   *
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function greet(agent: Agent) {
+   *   await using session = await agent.createSession({ reconnect: { maxRetries: 3 } });
+   *   await session.send("Hello");
+   * }
+   * console.log(typeof greet);
+   * ```
+   */
+  // deno-lint-ignore require-await
+  async createSession(options: AgentSessionOptions & { sessionId?: string } = {}): Promise<Session> {
+    this.#assertConversational("createSession()");
+    const { sessionId, ...rest } = options;
+    return new Session({ ...this.#client, ...rest, ...(sessionId ? { sessionId } : { agentId: this.id }) });
+  }
+
+  /** A handle on an existing session of this agent, not yet connected. */
+  // deno-lint-ignore require-await
+  async resumeSession(sessionId: string, options: AgentSessionOptions = {}): Promise<Session> {
+    this.#assertConversational("resumeSession()");
+    if (!sessionId) throw new VectorshiftError("resumeSession() needs a session id.");
+    return new Session({ ...this.#client, ...options, sessionId });
+  }
+
+  /**
+   * Runs one conversational turn in a hidden session and returns the final message. The session is
+   * terminated afterwards unless `keepAlive` or `sessionId` is given (then it is disconnected).
+   *
+   * @throws {ConversationalRunActionRequiredError} The turn needs an approval or re-authentication.
+   * @example Two turns in one kept-alive session
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function remember(agent: Agent) {
+   *   const first = await agent.run("My name is Alice.", { keepAlive: true });
+   *   const second = await agent.run("What is my name?", { sessionId: first.sessionId });
+   *   console.log(second.status, second.finalMessage); // "success", "Your name is Alice."
+   * }
+   * console.log(typeof remember);
+   * ```
+   */
+  run(input: SendContent, options: RunOptions = {}): Promise<ConversationalAgentRunResult> {
+    if (this.agentType === AgentType.FUNCTIONAL) {
+      return Promise.reject(
+        new VectorshiftError(
+          `Agent "${this.name}" is functional, and this engine has no run endpoint for functional agents yet; ` +
+            `use a conversational agent.`,
+        ),
+      );
+    }
+    return runConversational(this.id, input, options, this.#client);
+  }
+
+  /** The stored record (wire names), including unsaved local changes. */
+  toJSON(): AgentRecord {
+    return { ...this.#record, ...this.#dirty } as AgentRecord;
+  }
+
+  #assertConversational(method: string): void {
+    if (this.agentType !== AgentType.CONVERSATIONAL) {
+      throw new VectorshiftError(
+        `${method} needs a conversational agent; "${this.name}" is ${this.agentType}.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * `Chatbot`: a named front for a conversational agent; sessions work exactly like agent sessions.
+ *
+ * @module
+ */
+import { type ClientOptions, pickClient } from "./config.ts";
+import { NotFoundError, VectorshiftError } from "./errors.ts";
+import { type CallOptions, request } from "./http.ts";
+import type { ChatbotCreate, ChatbotRecord, Deleted } from "./rest_types.ts";
+import { Session } from "./session.ts";
+import type { AgentCallOptions, AgentSessionOptions } from "./agent_options.ts";
+
+/** The fields of a new chatbot (wire names) plus call options. */
+export interface ChatbotNewOptions extends ChatbotCreate, AgentCallOptions {}
+
+/** Find a chatbot by id or by exact name. */
+export type ChatbotFetchOptions =
+  & ({ id: string; name?: undefined } | { name: string; id?: undefined })
+  & AgentCallOptions;
+
+/**
+ * A stored chatbot, answering through a conversational agent.
+ *
+ * @example A session through a chatbot
+ * ```ts
+ * import { type Agent, Chatbot } from "@vectorshift/sdk";
+ * async function chat(agent: Agent) {
+ *   const bot = await Chatbot.new({ name: "Support", agent_id: agent.id });
+ *   await using session = await bot.createSession();
+ *   await session.send("Hi!");
+ * }
+ * console.log(typeof chat);
+ * ```
+ */
+export class Chatbot {
+  readonly #record: ChatbotRecord;
+  readonly #client: ClientOptions;
+
+  /** Wraps a stored chatbot record; prefer {@link Chatbot.new} and {@link Chatbot.fetch}. */
+  constructor(record: ChatbotRecord, client: ClientOptions = {}) {
+    this.#record = { ...record };
+    this.#client = client;
+  }
+
+  /**
+   * Creates a chatbot bound to a conversational agent.
+   *
+   * @example
+   * ```ts
+   * import { Chatbot } from "@vectorshift/sdk";
+   * function create(agentId: string) {
+   *   return Chatbot.new({ name: "Support", description: "Answers tickets", agent_id: agentId });
+   * }
+   * console.log(typeof create);
+   * ```
+   */
+  static async new(options: ChatbotNewOptions): Promise<Chatbot> {
+    const { signal, apiKey: _apiKey, baseUrl: _baseUrl, ...body } = options;
+    const client = pickClient(options);
+    const record = await request<ChatbotRecord>("POST", "/v1/chatbots", {
+      client,
+      body,
+      ...(signal ? { signal } : {}),
+    });
+    return new Chatbot(record, client);
+  }
+
+  /**
+   * Fetches a chatbot by `id` or exact `name`.
+   *
+   * @throws {NotFoundError} No such chatbot in this organisation.
+   * @example
+   * ```ts
+   * import { Chatbot } from "@vectorshift/sdk";
+   * async function support() {
+   *   return await Chatbot.fetch({ name: "Support" });
+   * }
+   * console.log(typeof support);
+   * ```
+   */
+  static async fetch(options: ChatbotFetchOptions): Promise<Chatbot> {
+    const client = pickClient(options);
+    const call = options.signal ? { client, signal: options.signal } : { client };
+    if (options.id !== undefined) {
+      const record = await request<ChatbotRecord>(
+        "GET",
+        `/v1/chatbots/${encodeURIComponent(options.id)}`,
+        call,
+      );
+      return new Chatbot(record, client);
+    }
+    if (options.name === undefined) {
+      throw new VectorshiftError(
+        "Chatbot.fetch() needs an id or a name: Chatbot.fetch({ id }) or Chatbot.fetch({ name }).",
+      );
+    }
+    const list = await request<{ chatbots: ChatbotRecord[] }>("GET", "/v1/chatbots", {
+      ...call,
+      query: { name: options.name },
+    });
+    const record = list.chatbots[0];
+    if (!record) {
+      throw new NotFoundError({
+        statusCode: 404,
+        method: "GET",
+        endpoint: "/v1/chatbots",
+        errorMessage: `No chatbot named "${options.name}".`,
+      });
+    }
+    return new Chatbot(record, client);
+  }
+
+  /** Chatbot id. */
+  get id(): string {
+    return this.#record.id;
+  }
+  /** Name. */
+  get name(): string {
+    return this.#record.name;
+  }
+  /** Description. */
+  get description(): string {
+    return this.#record.description;
+  }
+  /** The agent that answers. */
+  get agentId(): string {
+    return this.#record.agent_id;
+  }
+  /** Creation time (RFC 3339). */
+  get createdAt(): string {
+    return this.#record.created_at;
+  }
+
+  /** Deletes the chatbot. */
+  async delete(options: CallOptions = {}): Promise<Deleted> {
+    const path = `/v1/chatbots/${encodeURIComponent(this.id)}`;
+    return await request<Deleted>("DELETE", path, {
+      client: this.#client,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  }
+
+  /** A new session through this chatbot, not yet connected. */
+  // deno-lint-ignore require-await
+  async createSession(options: AgentSessionOptions = {}): Promise<Session> {
+    return new Session({ ...this.#client, ...options, chatbotId: this.id });
+  }
+
+  /** The stored record (wire names). */
+  toJSON(): ChatbotRecord {
+    return { ...this.#record };
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Client configuration: `configure()` or the environment variables `VECTORSHIFT_API_KEY` and
+ * `VECTORSHIFT_API_URL`, read lazily when a call first needs them (never at import time).
+ *
+ * @module
+ */
+import { VectorshiftError } from "./errors.ts";
+
+/** Credentials and address of the engine. */
+export interface ClientOptions {
+  /** The API key; it selects the organisation. Falls back to `VECTORSHIFT_API_KEY`. */
+  apiKey?: string;
+  /** The engine's base URL, such as `http://127.0.0.1:8787`. Falls back to `VECTORSHIFT_API_URL`. */
+  baseUrl?: string;
+}
+
+/** A complete configuration, as used for one call. */
+export interface ResolvedConfig {
+  /** The API key. */
+  apiKey: string;
+  /** The base URL without a trailing slash. */
+  baseUrl: string;
+}
+
+let configured: ClientOptions = {};
+
+/**
+ * Sets the API key and base URL for every later call. Values left out keep their previous setting
+ * (or fall back to the environment). Objects can still override them per call.
+ *
+ * @example Point the SDK at a local engine
+ * ```ts
+ * import { configure } from "@vectorshift/sdk";
+ * configure({ apiKey: "vs-example", baseUrl: "http://127.0.0.1:8787" });
+ * ```
+ */
+export function configure(options: ClientOptions): void {
+  configured = { ...configured, ...definedOnly(options) };
+}
+
+function definedOnly(options: ClientOptions): ClientOptions {
+  const out: ClientOptions = {};
+  if (options.apiKey !== undefined) out.apiKey = options.apiKey;
+  if (options.baseUrl !== undefined) out.baseUrl = options.baseUrl;
+  return out;
+}
+
+type EnvHost = {
+  Deno?: { env?: { get(name: string): string | undefined } };
+  process?: { env?: Record<string, string | undefined> };
+};
+
+/** Reads one environment variable on Deno, Bun or Node; `undefined` in browsers. */
+function readEnv(name: string): string | undefined {
+  const host = globalThis as unknown as EnvHost;
+  try {
+    // Feature detection, not an import: the SDK itself stays free of runtime namespaces.
+    const denoEnv = host.Deno?.env;
+    if (denoEnv) return denoEnv.get(name);
+    return host.process?.env?.[name];
+  } catch (error) {
+    throw new VectorshiftError(
+      `Reading the environment variable ${name} was not allowed (${String(error)}). ` +
+        `Run with --allow-env=VECTORSHIFT_API_KEY,VECTORSHIFT_API_URL, or call configure({ apiKey, baseUrl }).`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Resolves the configuration for one call: per-call overrides, then `configure()`, then the
+ * environment. Throws when the key or base URL is missing.
+ */
+export function resolveConfig(overrides: ClientOptions = {}): ResolvedConfig {
+  const apiKey = overrides.apiKey ?? configured.apiKey ?? readEnv("VECTORSHIFT_API_KEY");
+  if (!apiKey) {
+    throw new VectorshiftError(
+      "No API key: call configure({ apiKey }) or set VECTORSHIFT_API_KEY.",
+    );
+  }
+  const baseUrl = overrides.baseUrl ?? configured.baseUrl ?? readEnv("VECTORSHIFT_API_URL");
+  if (!baseUrl) {
+    throw new VectorshiftError(
+      "No engine address: call configure({ baseUrl }) or set VECTORSHIFT_API_URL (for example http://127.0.0.1:8787).",
+    );
+  }
+  return { apiKey, baseUrl: baseUrl.replace(/\/+$/, "") };
+}
+
+/** The session WebSocket URL for a base URL: http→ws, https→wss, plus `/v1/sessions/ws`. */
+export function webSocketUrl(baseUrl: string): string {
+  const url = new URL(`${baseUrl}/v1/sessions/ws`);
+  if (url.protocol === "http:") url.protocol = "ws:";
+  else if (url.protocol === "https:") url.protocol = "wss:";
+  else if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+    throw new VectorshiftError(
+      `Unsupported base URL scheme "${url.protocol}" in ${baseUrl}; use http:// or https://.`,
+    );
+  }
+  return url.href;
+}
+
+/** Just the `apiKey` / `baseUrl` of a larger options object. */
+export function pickClient(options: ClientOptions): ClientOptions {
+  const client: ClientOptions = {};
+  if (options.apiKey !== undefined) client.apiKey = options.apiKey;
+  if (options.baseUrl !== undefined) client.baseUrl = options.baseUrl;
+  return client;
+}

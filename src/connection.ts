@@ -1,0 +1,253 @@
+/**
+ * One WebSocket attempt: open, send `hello`, wait for `session_connected`, then decode and validate
+ * every frame and keep the socket alive with app-level pings.
+ *
+ * @module
+ */
+import type { ClientFrame, HelloFrame } from "./generated/protocol.ts";
+import { decodeFrame } from "./decode.ts";
+import type { EventData, SessionEvent } from "./session_event.ts";
+import { clearTimer, type Timer, unrefTimer } from "./timers.ts";
+
+/** App-level liveness settings. */
+export interface HeartbeatOptions {
+  /** How often to ping (the engine's own interval is used when shorter). @default {15000} */
+  intervalMs?: number;
+  /** How long to wait for the `pong` before treating the socket as dead. @default {10000} */
+  timeoutMs?: number;
+}
+
+/** Why a connection ended. */
+export interface CloseInfo {
+  /** WebSocket close code (1006 for an abrupt drop, 4000 for a missed pong). */
+  code: number;
+  /** Close reason from the server, if any. */
+  reason: string;
+  /** Text of the fatal `error` event the engine sent before closing, if any. */
+  message: string | undefined;
+}
+
+/** A failed attempt: the socket closed (or timed out) before `session_connected`. */
+export class ConnectFailure extends Error {
+  /** Close code, or 0 when the handshake timed out. */
+  readonly code: number;
+  /** Text of the engine's fatal `error` event, if one came. */
+  readonly engineMessage: string | undefined;
+
+  constructor(message: string, code: number, engineMessage: string | undefined) {
+    super(message);
+    this.name = "ConnectFailure";
+    this.code = code;
+    this.engineMessage = engineMessage;
+  }
+}
+
+/** What one attempt needs. */
+export interface ConnectionOptions {
+  /** `ws://` or `wss://` URL of `/v1/sessions/ws`. */
+  url: string;
+  /** The first frame. */
+  hello: HelloFrame;
+  /** Give up when `session_connected` has not come within this long. */
+  handshakeTimeoutMs: number;
+  /** Ping settings. */
+  heartbeat: Required<HeartbeatOptions>;
+  /** Aborts the attempt. */
+  signal?: AbortSignal | undefined;
+  /** Stamps SDK-made events (malformed frames) with the session id and newest seq. */
+  context: () => { sessionId: string; seq: number };
+  /** Every decoded event, `session_connected` included, in order. */
+  onEvent: (event: SessionEvent, connection: Connection) => void;
+  /** The connection ended after a successful handshake (never called for the caller's own `close()`). */
+  onClose: (info: CloseInfo, connection: Connection) => void;
+}
+
+/** An open, handshaken session socket. */
+export class Connection {
+  readonly #ws: WebSocket;
+  readonly #options: ConnectionOptions;
+  readonly #closed = Promise.withResolvers<void>();
+  #open = false;
+  #detached = false;
+  #fatal: string | undefined;
+  #pingTimer: Timer | undefined;
+  #pongTimer: Timer | undefined;
+  #nonce = 0;
+  #connected: EventData<"session_connected"> | undefined;
+
+  private constructor(ws: WebSocket, options: ConnectionOptions) {
+    this.#ws = ws;
+    this.#options = options;
+  }
+
+  /** Opens a socket and completes the handshake; rejects with {@link ConnectFailure} or `signal.reason`. */
+  static open(options: ConnectionOptions): Promise<Connection> {
+    options.signal?.throwIfAborted();
+    const ws = new WebSocket(options.url);
+    ws.binaryType = "arraybuffer";
+    return new Connection(ws, options).#handshake();
+  }
+
+  /** What the engine accepted. */
+  get accepted(): EventData<"session_connected"> | undefined {
+    return this.#connected;
+  }
+
+  /** Resolves once the underlying socket has fully closed. */
+  get closed(): Promise<void> {
+    return this.#closed.promise;
+  }
+
+  #handshake(): Promise<Connection> {
+    const { promise, resolve, reject } = Promise.withResolvers<Connection>();
+    const ws = this.#ws;
+    const signal = this.#options.signal;
+    const fail = (error: unknown) => {
+      cleanup();
+      this.#detached = true;
+      this.#closeSocket(1000, "handshake failed");
+      reject(error);
+    };
+    const onAbort = () => fail(signal?.reason);
+    const timer = setTimeout(() => {
+      fail(
+        new ConnectFailure(
+          `No session_connected within ${this.#options.handshakeTimeoutMs} ms.`,
+          0,
+          this.#fatal,
+        ),
+      );
+    }, this.#options.handshakeTimeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    ws.onopen = () => this.#sendRaw(this.#options.hello);
+    ws.onmessage = (message) => {
+      if (this.#detached) return;
+      const event = decodeFrame(message.data, this.#options.context());
+      if (!this.#open) {
+        if (event.type === "error") {
+          this.#fatal = event.data.error;
+          return;
+        }
+        if (event.type !== "session_connected") return;
+        this.#open = true;
+        this.#connected = event.data;
+        cleanup();
+        this.#startHeartbeat(event.data.heartbeat_interval_ms);
+        this.#options.onEvent(event, this);
+        resolve(this);
+        return;
+      }
+      if (event.type === "pong") this.#clearPongTimer();
+      if (event.type === "error" && event.data.fatal) this.#fatal = event.data.error;
+      this.#options.onEvent(event, this);
+    };
+    ws.onclose = (close) => {
+      this.#stopHeartbeat();
+      this.#closed.resolve();
+      if (this.#detached) return;
+      this.#detached = true;
+      if (!this.#open) {
+        cleanup();
+        reject(
+          new ConnectFailure(
+            `The socket closed before the handshake finished (code ${close.code}${
+              close.reason ? `, ${close.reason}` : ""
+            }).`,
+            close.code,
+            this.#fatal,
+          ),
+        );
+        return;
+      }
+      this.#options.onClose({ code: close.code, reason: close.reason, message: this.#fatal }, this);
+    };
+    // Errors are always followed by a close event, which carries what we report.
+    ws.onerror = () => {};
+    return promise;
+  }
+
+  /** Sends a frame; returns false when the socket is not open. */
+  send(frame: ClientFrame): boolean {
+    if (this.#detached || this.#ws.readyState !== WebSocket.OPEN) return false;
+    return this.#sendRaw(frame);
+  }
+
+  #sendRaw(frame: ClientFrame): boolean {
+    try {
+      this.#ws.send(JSON.stringify(frame));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Closes the socket without reporting through `onClose`, and waits (at most `waitMs`) for it to be
+   * fully closed. Safe to call more than once.
+   */
+  async close(code = 1000, reason = "client disconnect", waitMs = 2000): Promise<void> {
+    this.#detached = true;
+    this.#stopHeartbeat();
+    this.#closeSocket(code, reason);
+    let timer: Timer | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs);
+    });
+    await Promise.race([this.#closed.promise, bound]);
+    clearTimer(timer);
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    try {
+      if (this.#ws.readyState === WebSocket.CONNECTING || this.#ws.readyState === WebSocket.OPEN) {
+        this.#ws.close(code, reason);
+      }
+    } catch {
+      // Already closing; nothing else to do.
+    }
+  }
+
+  #startHeartbeat(serverIntervalMs: number): void {
+    const { intervalMs, timeoutMs } = this.#options.heartbeat;
+    // The engine drops sockets silent for twice its own interval, so never ping less often than that.
+    const every = Math.max(1, Math.min(intervalMs, serverIntervalMs > 0 ? serverIntervalMs : intervalMs));
+    this.#pingTimer = unrefTimer(setInterval(() => this.#ping(timeoutMs), every));
+  }
+
+  #ping(timeoutMs: number): void {
+    if (this.#detached) return;
+    this.send({ type: "ping", nonce: String(++this.#nonce) });
+    if (this.#pongTimer !== undefined) return;
+    this.#pongTimer = unrefTimer(setTimeout(() => {
+      this.#pongTimer = undefined;
+      this.#dropAsDead(timeoutMs);
+    }, timeoutMs));
+  }
+
+  #clearPongTimer(): void {
+    clearTimer(this.#pongTimer);
+    this.#pongTimer = undefined;
+  }
+
+  #stopHeartbeat(): void {
+    clearTimer(this.#pingTimer);
+    this.#pingTimer = undefined;
+    this.#clearPongTimer();
+  }
+
+  /** A half-open socket may never deliver a close event: report the drop now and walk away. */
+  #dropAsDead(timeoutMs: number): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#stopHeartbeat();
+    this.#closeSocket(4000, "heartbeat timeout");
+    this.#options.onClose(
+      { code: 4000, reason: `no pong within ${timeoutMs} ms`, message: undefined },
+      this,
+    );
+  }
+}

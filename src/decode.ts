@@ -1,0 +1,91 @@
+/**
+ * Decodes one inbound WebSocket message into a `SessionEvent`, checked with the generated validators.
+ * Nothing here throws: an unknown type becomes an unknown event, a malformed frame an `error` event.
+ *
+ * @module
+ */
+import { protocolSchema } from "./generated/protocol_schema.ts";
+import { isKnownEventType, SchemaValidators, validateServerEvent } from "./protocol/validate.ts";
+import type { ServerEvent } from "./generated/protocol.ts";
+import {
+  fromServerEvent,
+  sdkErrorEvent,
+  type SessionEvent,
+  type UnknownEnvelope,
+  unknownEvent,
+} from "./session_event.ts";
+
+const envelopes = new SchemaValidators(protocolSchema);
+const MAX_QUOTED_CHARS = 2000;
+
+/** Where a decoded frame is placed when it carries no usable envelope. */
+export interface DecodeContext {
+  /** The session id to stamp on SDK-made events. */
+  sessionId: string;
+  /** The newest logged seq seen, stamped on SDK-made events. */
+  seq: number;
+}
+
+/** Decodes a text frame. */
+export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent {
+  if (typeof raw !== "string") {
+    return malformed(
+      context,
+      "invalid_frame",
+      "a binary frame; the protocol only uses JSON text frames",
+      raw,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    return malformed(context, "invalid_json", `text that is not JSON (${String(error)})`, raw);
+  }
+  const type = typeOf(value);
+  if (type !== undefined && !isKnownEventType(type)) {
+    const envelope = envelopes.check<UnknownEnvelope>("Envelope", value);
+    if (envelope.ok) return unknownEvent(envelope.value);
+    return malformed(
+      context,
+      "invalid_frame",
+      `an event of unknown type "${type}" with a bad envelope: ${envelope.error}`,
+      raw,
+      envelope.issues,
+    );
+  }
+  const result = validateServerEvent(value);
+  if (result.ok) return fromServerEvent(result.value);
+  // A newer engine may add fields to a known event: keep the event (extra fields included) rather
+  // than losing it, as long as the only problems are the unrecognised keys.
+  if (result.issues.every((issue) => /^Unrecognized keys?\b/.test(issue.message))) {
+    const lenient = envelopes.check<UnknownEnvelope>("Envelope", value);
+    if (lenient.ok) return fromServerEvent(value as ServerEvent);
+  }
+  return malformed(context, "invalid_frame", result.error, raw, result.issues);
+}
+
+function typeOf(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const type = (value as { type?: unknown }).type;
+  return typeof type === "string" ? type : undefined;
+}
+
+function malformed(
+  context: DecodeContext,
+  code: "invalid_json" | "invalid_frame",
+  what: string,
+  raw: unknown,
+  issues?: unknown,
+): SessionEvent {
+  const frame = typeof raw === "string" ? raw.slice(0, MAX_QUOTED_CHARS) : `<${typeof raw}>`;
+  const details: Record<string, unknown> = { frame };
+  if (issues !== undefined) details.issues = issues;
+  return sdkErrorEvent(
+    context.sessionId,
+    context.seq,
+    code,
+    `The engine sent a malformed frame (${what}); it was skipped. This usually means the engine and SDK versions differ.`,
+    details,
+  );
+}

@@ -1,0 +1,140 @@
+/**
+ * Wires the engine together and serves it: REST routes, the WebSocket endpoint, sessions, store,
+ * metrics, providers and tools.
+ *
+ * @module
+ */
+import { CloseCode } from "../generated/protocol_schema.ts";
+import { Auth } from "./auth.ts";
+import type { EngineContext, KnowledgeBase } from "./context.ts";
+import { agentRoutes } from "./http/agents.ts";
+import { chatbotRoutes } from "./http/chatbots.ts";
+import { errorResponse } from "./http/errors.ts";
+import { healthRoutes } from "./http/health.ts";
+import { knowledgeRoutes } from "./http/knowledge.ts";
+import { Router } from "./http/router.ts";
+import { sessionRoutes } from "./http/sessions.ts";
+import { newApiKey } from "./ids.ts";
+import { Metrics } from "./metrics.ts";
+import { type EngineOptions, resolveOptions } from "./options.ts";
+import { selectProvider } from "./providers/select.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { SessionRegistry } from "./session/registry.ts";
+import { MemoryStore } from "./store/memory_store.ts";
+import { KnowledgeIndex } from "./tools/knowledge_index.ts";
+import { builtinToolTypes, modelToolsFor } from "./tools/registry.ts";
+import { Connection } from "./ws/connection.ts";
+
+/** A running engine. */
+export interface Engine {
+  /** Base URL, such as `http://127.0.0.1:53124` (REST under `/v1`, WebSocket at `/v1/sessions/ws`). */
+  readonly url: string;
+  /** The first accepted API key (the generated one when none was configured). */
+  readonly apiKey: string;
+  /** Every accepted API key; each is its own organisation. */
+  readonly apiKeys: readonly string[];
+  /**
+   * Operator action: closes every socket attached to a session with 1011, as if the network dropped
+   * them; the session keeps generating and clients resume from their cursor. Returns how many
+   * sockets were closed.
+   */
+  dropSockets(sessionId: string): number;
+  /** Stops generation, closes every socket with 1001 and stops the server. Idempotent. */
+  close(): Promise<void>;
+  /** Same as {@link Engine.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const WS_PATH = "/v1/sessions/ws";
+/** How long shutdown waits for clients to answer the close handshake. */
+const CLOSE_WAIT_MS = 1000;
+
+/** Starts an engine; see {@link EngineOptions} for the defaults. */
+export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  const resolved = resolveOptions(options, newApiKey);
+  const auth = await Auth.create(resolved.apiKeys);
+  const store = new MemoryStore();
+  const metrics = new Metrics();
+  const bases = new Map<string, KnowledgeBase>();
+  const knowledge = (org: string): KnowledgeBase => {
+    let base = bases.get(org);
+    if (!base) {
+      base = new KnowledgeIndex();
+      for (const doc of resolved.knowledgeDocuments) base.add(doc);
+      bases.set(org, base);
+    }
+    return base;
+  };
+  const ctx: EngineContext = {
+    options: resolved,
+    store,
+    metrics,
+    toolTypes: builtinToolTypes,
+    selectModel: (llmInfo) =>
+      selectProvider(llmInfo, {
+        env: resolved.env,
+        simulator: { tokensPerSecond: resolved.tokensPerSecond },
+      }),
+    knowledge,
+    log: resolved.log,
+  };
+  for (const org of auth.orgs) knowledge(org);
+  const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst);
+  const registry = new SessionRegistry(ctx, modelToolsFor);
+  const router = new Router([
+    ...healthRoutes(ctx, performance.now()),
+    ...agentRoutes(ctx, registry),
+    ...chatbotRoutes(ctx),
+    ...sessionRoutes(ctx, registry),
+    ...knowledgeRoutes(ctx),
+  ], { auth, limiter, metrics, log: resolved.log });
+  const connections = new Set<Connection>();
+  let closing = false;
+
+  const server = Deno.serve({
+    hostname: resolved.hostname,
+    port: resolved.port,
+    onListen: () => {},
+  }, (request) => {
+    if (new URL(request.url).pathname !== WS_PATH) return router.handle(request);
+    if (closing) {
+      return errorResponse(503, "The engine is shutting down; reconnect to another engine or later.");
+    }
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return errorResponse(426, `${WS_PATH} is the WebSocket endpoint; open it with a WebSocket client.`);
+    }
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    const connection = new Connection(socket, { ctx, auth, limiter, registry });
+    connections.add(connection);
+    connection.closed.then(() => connections.delete(connection));
+    return response;
+  });
+
+  const host = resolved.hostname.includes(":") ? `[${resolved.hostname}]` : resolved.hostname;
+  const url = `http://${host}:${server.addr.port}`;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      await registry.shutdown();
+      const open = [...connections];
+      for (const connection of open) {
+        connection.close(CloseCode.going_away, "engine shutting down; reconnect later");
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<void>((resolve) => timer = setTimeout(resolve, CLOSE_WAIT_MS));
+      await Promise.race([Promise.all(open.map((c) => c.closed)), waited]);
+      clearTimeout(timer);
+      await server.shutdown();
+    })();
+    return closed;
+  };
+  return {
+    url,
+    apiKey: resolved.apiKeys[0] ?? "",
+    apiKeys: resolved.apiKeys,
+    dropSockets: (sessionId) => registry.dropSockets(sessionId),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

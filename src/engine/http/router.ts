@@ -1,0 +1,116 @@
+/**
+ * The REST router: matches routes, authenticates (`Authorization: Bearer`), applies the per-key rate
+ * limit, and turns every thrown error into the `{status: "failed", error}` body.
+ *
+ * @module
+ */
+import type { Auth, Caller } from "../auth.ts";
+import type { Metrics } from "../metrics.ts";
+import type { RateLimiter } from "../rate_limit.ts";
+import { ApiError, errorResponse } from "./errors.ts";
+
+/** What a handler gets. */
+export interface RouteRequest {
+  /** The raw request. */
+  request: Request;
+  /** Its parsed URL. */
+  url: URL;
+  /** Path parameters by name. */
+  params: Record<string, string>;
+  /** The authenticated caller (routes with `auth: false` get an empty one). */
+  caller: Caller;
+}
+
+/** One route. */
+export interface Route {
+  /** HTTP method. */
+  method: "GET" | "POST" | "PATCH" | "DELETE";
+  /** Path pattern such as `/v1/agents/:agent_id`. */
+  path: string;
+  /** False for public routes (health, metrics). */
+  auth?: boolean;
+  /** Produces the response; throws `ApiError` for failures. */
+  handler(req: RouteRequest): Promise<Response> | Response;
+}
+
+interface Compiled extends Route {
+  pattern: URLPattern;
+}
+
+/** Routes requests to handlers. */
+export class Router {
+  readonly #routes: Compiled[];
+  readonly #auth: Auth;
+  readonly #limiter: RateLimiter;
+  readonly #metrics: Metrics;
+  readonly #log: (line: string) => void;
+
+  constructor(
+    routes: Route[],
+    deps: { auth: Auth; limiter: RateLimiter; metrics: Metrics; log: (line: string) => void },
+  ) {
+    this.#routes = routes.map((r) => ({ ...r, pattern: new URLPattern({ pathname: r.path }) }));
+    this.#auth = deps.auth;
+    this.#limiter = deps.limiter;
+    this.#metrics = deps.metrics;
+    this.#log = deps.log;
+  }
+
+  /** Answers one request; never throws. */
+  async handle(request: Request): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.#dispatch(request);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        response = errorResponse(error.status, error.message, error.headers);
+      } else {
+        this.#log(
+          `http: internal error on ${request.method} ${new URL(request.url).pathname}: ${
+            error instanceof Error ? error.stack : error
+          }`,
+        );
+        response = errorResponse(
+          500,
+          "Internal error in the engine; the engine log has details. Retry the request.",
+        );
+      }
+      this.#metrics.error(`http_${response.status}`);
+    }
+    this.#metrics.httpResponse(response.status);
+    return response;
+  }
+
+  async #dispatch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const matching = this.#routes
+      .map((route) => ({ route, match: route.pattern.exec({ pathname: url.pathname }) }))
+      .filter((m) => m.match !== null);
+    if (matching.length === 0) {
+      const known = [...new Set(this.#routes.map((r) => `${r.method} ${r.path}`))].join(", ");
+      throw new ApiError(404, `No route for ${request.method} ${url.pathname}. Known routes: ${known}.`);
+    }
+    const found = matching.find((m) => m.route.method === request.method);
+    if (!found) {
+      const allow = matching.map((m) => m.route.method).join(", ");
+      throw new ApiError(405, `${request.method} is not allowed on ${url.pathname}; use ${allow}.`, {
+        Allow: allow,
+      });
+    }
+    let caller: Caller = { key: "", org: "" };
+    if (found.route.auth !== false) {
+      caller = this.#auth.authenticate(request);
+      if (!this.#limiter.take(caller.key)) {
+        const retry = this.#limiter.retryAfterSeconds(caller.key);
+        throw new ApiError(429, `Too many requests for this API key; retry after ${retry} s.`, {
+          "Retry-After": String(retry),
+        });
+      }
+    }
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(found.match?.pathname.groups ?? {})) {
+      if (value !== undefined) params[name] = decodeURIComponent(value);
+    }
+    return await found.route.handler({ request, url, params, caller });
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The VectorShift session engine: a self-hostable server that speaks the session protocol (REST and
+ * WebSocket, see `schema/`). Examples and tests start it in process on port 0; `deno task engine`
+ * runs it standalone.
+ *
+ * @example Start an engine in process
+ * ```ts
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * await using engine = await startEngine({ port: 0, offlineModel: { tokensPerSecond: 0 } });
+ * const health = await fetch(`${engine.url}/v1/health`);
+ * console.log(engine.url, (await health.json()).status); // "ok"
+ * ```
+ *
+ * @module
+ */
+export { type Engine, startEngine } from "./engine.ts";
+export type { EngineOptions, KnowledgeDocumentInput } from "./options.ts";

@@ -1,0 +1,156 @@
+/**
+ * Engine options and their defaults.
+ *
+ * @module
+ */
+
+/** A knowledge document loaded for every organisation at start. */
+export interface KnowledgeDocumentInput {
+  /** Title shown in search results. */
+  title: string;
+  /** Body text that `knowledge_search` searches. */
+  text: string;
+}
+
+/** Options of {@link startEngine}; every field is optional. */
+export interface EngineOptions {
+  /**
+   * Interface to listen on.
+   * @default {"127.0.0.1"}
+   */
+  hostname?: string;
+  /**
+   * Port to listen on; 0 picks a free one (read it back from `url`).
+   * @default {0}
+   */
+  port?: number;
+  /**
+   * Accepted API keys; each key is its own organisation. When empty, one key is generated and returned
+   * as `Engine.apiKey`.
+   * @default {[]}
+   */
+  apiKeys?: string[];
+  /** The offline model simulator, used when no hosted provider has credentials. */
+  offlineModel?: {
+    /**
+     * Streaming speed; 0 streams as fast as possible.
+     * @default {200}
+     */
+    tokensPerSecond?: number;
+  };
+  /**
+   * Environment that providers read credentials from (`OPENAI_API_KEY`, `OPENAI_BASE_URL`). Embedded
+   * engines default to an empty record so tests never pick up the machine's keys; the CLI passes the
+   * real environment.
+   * @default {{}}
+   */
+  env?: Record<string, string | undefined>;
+  /**
+   * Logged events kept per session for replay; older cursors get `resync_required`.
+   * @default {10000}
+   */
+  retainedEvents?: number;
+  /**
+   * Time a new socket has to send a valid `hello` before it is closed with 4002.
+   * @default {10000}
+   */
+  handshakeTimeoutMs?: number;
+  /**
+   * Announced heartbeat interval; a socket silent for twice this long is closed with 4000.
+   * @default {15000}
+   */
+  heartbeatIntervalMs?: number;
+  /**
+   * Largest accepted WebSocket frame (and REST body); larger frames close the socket with 1009.
+   * @default {8388608}
+   */
+  maxFrameBytes?: number;
+  /**
+   * Largest accepted user message (text plus decoded files); larger posts get `message_too_large`.
+   * @default {4194304}
+   */
+  maxMessageBytes?: number;
+  /**
+   * Window in which back-to-back posts coalesce into one turn.
+   * @default {40}
+   */
+  coalesceMs?: number;
+  /** Per-key rate limit on WebSocket frames and REST requests (a token bucket). */
+  rateLimit?: {
+    /**
+     * Sustained rate.
+     * @default {200}
+     */
+    framesPerSecond?: number;
+    /**
+     * Burst size.
+     * @default {400}
+     */
+    burst?: number;
+  };
+  /**
+   * Documents loaded into every organisation's knowledge base at start.
+   * @default {[]}
+   */
+  knowledgeDocuments?: KnowledgeDocumentInput[];
+  /**
+   * Receives one line per notable happening (session start and terminate, simulator in use).
+   * @default {silent}
+   */
+  log?: (line: string) => void;
+}
+
+/** Options with every default applied. */
+export interface ResolvedOptions {
+  hostname: string;
+  port: number;
+  apiKeys: string[];
+  tokensPerSecond: number;
+  env: Record<string, string | undefined>;
+  retainedEvents: number;
+  handshakeTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxFrameBytes: number;
+  maxMessageBytes: number;
+  coalesceMs: number;
+  framesPerSecond: number;
+  burst: number;
+  knowledgeDocuments: KnowledgeDocumentInput[];
+  log: (line: string) => void;
+  /** Buffered outbound bytes above which a socket counts as a slow consumer and is closed. */
+  maxBufferedBytes: number;
+  /** Model rounds (tool round trips) allowed in one turn. */
+  maxModelRounds: number;
+}
+
+function positive(name: string, value: number | undefined, fallback: number, min = 0): number {
+  const v = value ?? fallback;
+  if (!Number.isFinite(v) || v < min) {
+    throw new RangeError(`Engine option ${name} must be a number >= ${min}; got ${String(value)}.`);
+  }
+  return v;
+}
+
+/** Applies defaults and checks ranges; throws a `RangeError` naming the bad option. */
+export function resolveOptions(options: EngineOptions, generatedKey: () => string): ResolvedOptions {
+  const keys = (options.apiKeys ?? []).filter((k) => k.length > 0);
+  return {
+    hostname: options.hostname ?? "127.0.0.1",
+    port: positive("port", options.port, 0),
+    apiKeys: keys.length > 0 ? keys : [generatedKey()],
+    tokensPerSecond: positive("offlineModel.tokensPerSecond", options.offlineModel?.tokensPerSecond, 200),
+    env: options.env ?? {},
+    retainedEvents: positive("retainedEvents", options.retainedEvents, 10_000, 1),
+    handshakeTimeoutMs: positive("handshakeTimeoutMs", options.handshakeTimeoutMs, 10_000, 1),
+    heartbeatIntervalMs: positive("heartbeatIntervalMs", options.heartbeatIntervalMs, 15_000, 1),
+    maxFrameBytes: positive("maxFrameBytes", options.maxFrameBytes, 8 * 1024 * 1024, 1024),
+    maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, 4 * 1024 * 1024, 1),
+    coalesceMs: positive("coalesceMs", options.coalesceMs, 40),
+    framesPerSecond: positive("rateLimit.framesPerSecond", options.rateLimit?.framesPerSecond, 200, 0.001),
+    burst: positive("rateLimit.burst", options.rateLimit?.burst, 400, 1),
+    knowledgeDocuments: options.knowledgeDocuments ?? [],
+    log: options.log ?? (() => {}),
+    maxBufferedBytes: 16 * 1024 * 1024,
+    maxModelRounds: 8,
+  };
+}

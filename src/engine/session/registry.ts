@@ -1,0 +1,171 @@
+/**
+ * The sessions of the engine: creates them (for an agent or a chatbot), finds them with tenancy
+ * (another organisation's session is "not found"), terminates them, and stops them all at shutdown.
+ *
+ * @module
+ */
+import type { components } from "../../generated/rest.ts";
+import type { EngineContext } from "../context.ts";
+import { ApiError } from "../http/errors.ts";
+import { newId } from "../ids.ts";
+import type { ModelTool } from "../model.ts";
+import type { Agent, SessionRecord } from "../store/store.ts";
+import { SessionRuntime } from "./session_runtime.ts";
+
+/** What a new session talks to. */
+export type SessionTarget = { agent_id: string } | { chatbot_id: string };
+
+type ModelToolsFor = (tools: components["schemas"]["Tool"][]) => ModelTool[];
+
+/** Live sessions by id. */
+export class SessionRegistry {
+  readonly #ctx: EngineContext;
+  readonly #modelTools: ModelToolsFor;
+  readonly #live = new Map<string, SessionRuntime>();
+  readonly #restoring = new Map<string, Promise<SessionRuntime>>();
+
+  constructor(ctx: EngineContext, modelTools: ModelToolsFor) {
+    this.#ctx = ctx;
+    this.#modelTools = modelTools;
+  }
+
+  /** Creates a session; throws 404 for an unknown agent or chatbot, 422 for a functional agent. */
+  async create(org: string, target: SessionTarget): Promise<SessionRuntime> {
+    const { agent, chatbotId } = await this.#resolveTarget(org, target);
+    const record: SessionRecord = {
+      id: newId("session"),
+      org,
+      agent_id: agent.id,
+      ...(chatbotId === undefined ? {} : { chatbot_id: chatbotId }),
+      state: "active",
+      created_at: new Date().toISOString(),
+    };
+    await this.#ctx.store.putSession(record);
+    const runtime = new SessionRuntime(record, this.#ctx, this.#modelTools);
+    this.#live.set(record.id, runtime);
+    runtime.emit("session_created", {
+      agent_id: agent.id,
+      ...(chatbotId === undefined ? {} : { chatbot_id: chatbotId }),
+    });
+    this.#ctx.log(`session ${record.id} started (agent ${agent.id} "${agent.name}", org ${org})`);
+    try {
+      const { notice } = this.#ctx.selectModel(agent.llm_info);
+      if (notice !== undefined) this.#ctx.log(`session ${record.id}: ${notice}`);
+    } catch (error) {
+      this.#ctx.log(`session ${record.id}: ${error instanceof Error ? error.message : error}`);
+    }
+    return runtime;
+  }
+
+  /** The live session; throws 404 when unknown to the organisation and 410 when terminated. */
+  async open(org: string, id: string): Promise<SessionRuntime> {
+    const live = this.#live.get(id);
+    if (live && live.org === org) return live;
+    const record = await this.#ctx.store.getSession(org, id);
+    if (!record) throw notFound(id);
+    if (record.state === "terminated") throw terminated(id);
+    return await this.#restore(record);
+  }
+
+  /** Terminates a session; throws 404 when unknown and 410 when already terminated. */
+  async terminate(org: string, id: string, reason?: string): Promise<SessionRuntime> {
+    const runtime = await this.open(org, id);
+    if (!(await this.#terminate(runtime, reason))) throw terminated(id);
+    return runtime;
+  }
+
+  /** Terminates every session of an agent (the agent is being deleted). */
+  async terminateAgentSessions(org: string, agentId: string): Promise<void> {
+    for (const record of await this.#ctx.store.listSessionsOfAgent(org, agentId)) {
+      if (record.state !== "active") continue;
+      await this.#terminate(await this.open(org, record.id), "the agent was deleted");
+    }
+  }
+
+  /** Operator action: closes a session's sockets with 1011; returns how many were closed. */
+  dropSockets(id: string): number {
+    return this.#live.get(id)?.drop() ?? 0;
+  }
+
+  /** Stops every live session's generation (engine shutdown); sessions stay active in the store. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#live.values()].map((s) => s.shutdown()));
+  }
+
+  async #terminate(runtime: SessionRuntime, reason: string | undefined): Promise<boolean> {
+    const done = runtime.terminate(reason);
+    if (runtime.record.state === "terminated" && this.#live.get(runtime.sessionId) === runtime) {
+      this.#live.delete(runtime.sessionId);
+      this.#ctx.log(`session ${runtime.sessionId} terminated${reason ? ` (${reason})` : ""}`);
+    }
+    return await done;
+  }
+
+  async #resolveTarget(org: string, target: SessionTarget): Promise<{ agent: Agent; chatbotId?: string }> {
+    const store = this.#ctx.store;
+    let chatbotId: string | undefined;
+    let agentId: string;
+    if ("chatbot_id" in target) {
+      const chatbot = await store.getChatbot(org, target.chatbot_id);
+      if (!chatbot) {
+        throw new ApiError(
+          404,
+          `Chatbot ${target.chatbot_id} not found in your organisation; list them with GET /v1/chatbots.`,
+        );
+      }
+      chatbotId = chatbot.id;
+      agentId = chatbot.agent_id;
+    } else {
+      agentId = target.agent_id;
+    }
+    const agent = await store.getAgent(org, agentId);
+    if (!agent) {
+      throw new ApiError(
+        404,
+        `Agent ${agentId} not found in your organisation; list them with GET /v1/agents.`,
+      );
+    }
+    if (agent.type !== "conversational") {
+      throw new ApiError(
+        422,
+        `Agent ${agent.id} is a ${agent.type} agent; sessions need a conversational agent.`,
+      );
+    }
+    return chatbotId === undefined ? { agent } : { agent, chatbotId };
+  }
+
+  /** Brings a stored active session back to life (a persistent store after a restart). */
+  #restore(record: SessionRecord): Promise<SessionRuntime> {
+    let pending = this.#restoring.get(record.id);
+    if (!pending) {
+      pending = (async () => {
+        const store = this.#ctx.store;
+        const { headSeq } = await store.readEvents(record.id, Number.MAX_SAFE_INTEGER);
+        const receipts = await store.listReceipts(record.id);
+        const runtime = new SessionRuntime(record, this.#ctx, this.#modelTools, {
+          head: headSeq,
+          receipts,
+          memory: [],
+        });
+        this.#live.set(record.id, runtime);
+        return runtime;
+      })().finally(() => this.#restoring.delete(record.id));
+      this.#restoring.set(record.id, pending);
+    }
+    return pending;
+  }
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError(
+    404,
+    `Session ${id} not found in your organisation; create one with POST /v1/sessions.`,
+  );
+}
+
+function terminated(id: string): ApiError {
+  return new ApiError(
+    410,
+    `Session ${id} was terminated and cannot be used or resumed; create a new session.`,
+  );
+}

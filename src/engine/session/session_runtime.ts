@@ -1,0 +1,301 @@
+/**
+ * The live side of one session: its event log (monotonic seq, retention through the store), fan-out
+ * to every attached socket, replay on attach, user posts, approvals, turns and terminate.
+ *
+ * @module
+ */
+import type { ApprovalResponseFrame, ServerEvent, UserMessage } from "../../generated/protocol.ts";
+import { CloseCode, PROTOCOL_VERSION } from "../../generated/protocol_schema.ts";
+import type { components } from "../../generated/rest.ts";
+import type { EngineContext } from "../context.ts";
+import { type EventData, type EventOf, type EventType, makeEvent } from "../events.ts";
+import { type ModelMessage, type ModelTool, ProviderError } from "../model.ts";
+import type { PostReceipt, SessionRecord } from "../store/store.ts";
+import { type AnswerOutcome, Approvals } from "./approvals.ts";
+import { type PostOutcome, Posts } from "./posts.ts";
+import type { ParticipantActivity, TurnScope } from "./scope.ts";
+import { runTurn, type TurnPost } from "./turn.ts";
+import { TurnRunner } from "./turn_runner.ts";
+
+/** A socket attached to a session. */
+export interface Subscriber {
+  /** Sends one serialized event. */
+  deliver(frame: string): void;
+  /** Closes the socket with a close code and reason. */
+  close(code: number, reason: string): void;
+}
+
+/** What a restored session brings along; a new session starts empty. */
+export interface RestoredState {
+  /** Newest logged seq. */
+  head: number;
+  /** Receipts of applied posts. */
+  receipts: PostReceipt[];
+  /** Conversation memory. */
+  memory: ModelMessage[];
+}
+
+interface Attachment {
+  live: boolean;
+  buffer: string[];
+}
+
+type ModelInfo = EventData<"session_connected">["model"];
+
+/** One session, live in this process. */
+export class SessionRuntime implements TurnScope {
+  readonly sessionId: string;
+  readonly org: string;
+  readonly ctx: EngineContext;
+  readonly approvals = new Approvals();
+  readonly record: SessionRecord;
+  readonly #subs = new Map<Subscriber, Attachment>();
+  readonly #posts: Posts;
+  readonly #runner: TurnRunner;
+  readonly #memory: ModelMessage[];
+  readonly #modelTools: (tools: components["schemas"]["Tool"][]) => ModelTool[];
+  #head: number;
+  /** Set once the log is closed: after `session_terminated`, or at shutdown. */
+  #closed = false;
+  #writes: Promise<void> = Promise.resolve();
+  #activity: ParticipantActivity = "idle";
+
+  constructor(
+    record: SessionRecord,
+    ctx: EngineContext,
+    modelTools: (tools: components["schemas"]["Tool"][]) => ModelTool[],
+    restored: RestoredState = { head: 0, receipts: [], memory: [] },
+  ) {
+    this.sessionId = record.id;
+    this.org = record.org;
+    this.record = record;
+    this.ctx = ctx;
+    this.#modelTools = modelTools;
+    this.#head = restored.head;
+    this.#memory = restored.memory;
+    this.#posts = new Posts(record.id, record.org, ctx.store, restored.receipts);
+    this.#runner = new TurnRunner((posts, signal) => this.#turn(posts, signal), ctx.options.coalesceMs);
+  }
+
+  /** The newest logged seq. */
+  get head(): number {
+    return this.#head;
+  }
+
+  /** The session as `GET /v1/sessions/{id}` shows it. */
+  info(): components["schemas"]["SessionInfo"] {
+    const { id, agent_id, chatbot_id, state, created_at } = this.record;
+    return {
+      id,
+      agent_id,
+      ...(chatbot_id === undefined ? {} : { chatbot_id }),
+      state,
+      head_seq: this.#head,
+      generating: this.#runner.generating,
+      attached_sockets: this.#subs.size,
+      created_at,
+    };
+  }
+
+  emit<T extends EventType>(type: T, data: EventData<T>, messageId?: string): EventOf<T> | undefined {
+    if (this.#closed) return undefined;
+    const event = makeEvent(type, {
+      seq: ++this.#head,
+      logged: true,
+      session_id: this.sessionId,
+      message_id: messageId,
+    }, data);
+    const retain = this.ctx.options.retainedEvents;
+    this.#writes = this.#writes
+      .then(() => this.ctx.store.appendEvent(this.sessionId, event, retain))
+      .catch((error) => this.ctx.log(`store: cannot append event to session ${this.sessionId}: ${error}`));
+    const frame = JSON.stringify(event);
+    for (const [sub, attachment] of this.#subs) {
+      if (attachment.live) sub.deliver(frame);
+      else attachment.buffer.push(frame);
+    }
+    return event;
+  }
+
+  /** Serializes a connection-scoped event (not logged; seq is the current head). */
+  scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
+    const envelope = { seq: this.#head, logged: false, session_id: this.sessionId, message_id: messageId };
+    return JSON.stringify(makeEvent(type, envelope, data));
+  }
+
+  status(activity: ParticipantActivity, messageId?: string): void {
+    if (activity === this.#activity || this.#closed) return;
+    this.#activity = activity;
+    this.emit("participant_status", { participant: "assistant", status: activity }, messageId);
+  }
+
+  /**
+   * Attaches a socket: sends `session_connected`, a `resync_required` notice when the cursor is older
+   * than what is retained, the retained events after `lastSeq`, copies of unanswered approval requests
+   * the client already saw, then live events. Events logged meanwhile are buffered, so nothing is lost
+   * or doubled. Resolves false when the session closed first.
+   */
+  async attach(sub: Subscriber, lastSeq: number, resumed: boolean): Promise<boolean> {
+    if (this.#closed) return false;
+    const attachment: Attachment = { live: false, buffer: [] };
+    this.#subs.set(sub, attachment);
+    this.ctx.metrics.attachedSockets++;
+    const head = this.#head;
+    await this.#writes;
+    const window = await this.ctx.store.readEvents(this.sessionId, lastSeq);
+    const model = await this.#describeModel();
+    if (!this.#subs.has(sub)) return false;
+    const replayFrom = Math.min(head, Math.max(lastSeq, window.oldestSeq - 1));
+    const envelope = { seq: head, logged: false, session_id: this.sessionId };
+    const send = (event: ServerEvent) => sub.deliver(JSON.stringify(event));
+    const options = this.ctx.options;
+    send(makeEvent("session_connected", envelope, {
+      protocol_version: PROTOCOL_VERSION,
+      resumed,
+      replay_from_seq: replayFrom,
+      head_seq: head,
+      agent_id: this.record.agent_id,
+      model,
+      heartbeat_interval_ms: options.heartbeatIntervalMs,
+      limits: { max_frame_bytes: options.maxFrameBytes, retained_events: options.retainedEvents },
+    }));
+    if (lastSeq < replayFrom) {
+      send(makeEvent("resync_required", envelope, {
+        last_seq: lastSeq,
+        oldest_retained_seq: window.oldestSeq,
+        head_seq: head,
+      }));
+    }
+    for (const event of window.events) if (event.seq <= head) send(event);
+    for (const request of this.approvals.pendingUpTo(replayFrom)) send({ ...request, ...envelope });
+    for (const frame of attachment.buffer) sub.deliver(frame);
+    attachment.buffer = [];
+    attachment.live = true;
+    return true;
+  }
+
+  /** Detaches a socket (it closed); the session keeps running. */
+  detach(sub: Subscriber): void {
+    if (this.#subs.delete(sub)) this.ctx.metrics.attachedSockets--;
+  }
+
+  /** Applies a post and schedules its turn; a duplicate changes nothing. */
+  async post(message: UserMessage): Promise<PostOutcome> {
+    const outcome = await this.#posts.post(message);
+    if ("posts" in outcome) {
+      const [post] = outcome.posts;
+      if (post) {
+        this.emit("message_posted", { post_id: post.post_id, duplicate: false }, post.message_id);
+        this.#runner.post(post);
+      }
+    }
+    return outcome;
+  }
+
+  /** Applies a batch as exactly one turn; a duplicate changes nothing. */
+  async batch(batchId: string, messages: UserMessage[]): Promise<PostOutcome> {
+    const outcome = await this.#posts.batch(batchId, messages);
+    if ("posts" in outcome) {
+      this.emit("messages_posted", {
+        batch_id: batchId,
+        post_ids: outcome.posts.map((p) => p.post_id),
+        message_ids: outcome.posts.map((p) => p.message_id),
+        duplicate: false,
+      });
+      this.#runner.batch(outcome.posts);
+    }
+    return outcome;
+  }
+
+  /** Applies an approval answer. */
+  answer(frame: ApprovalResponseFrame): AnswerOutcome {
+    return this.approvals.answer(frame);
+  }
+
+  /** Cancels the running turn; false when none runs. */
+  cancel(reason: string | undefined): boolean {
+    return this.#runner.cancel(reason);
+  }
+
+  /**
+   * Terminates: aborts the running turn, logs `session_terminated` as the last event, closes every
+   * socket with 4010, and resolves once generation has stopped. False when already terminated.
+   */
+  async terminate(reason: string | undefined): Promise<boolean> {
+    if (this.record.state === "terminated") return false;
+    this.record.state = "terminated";
+    const stopped = this.#runner.stop("terminate");
+    this.emit("session_terminated", reason === undefined ? {} : { reason });
+    this.#closed = true;
+    // The abort unwinds the turn within a few microtasks; waiting for it before closing the sockets
+    // means a client that sees the close also sees generation stopped (e.g. in /metrics).
+    await stopped;
+    this.#closeAll(CloseCode.session_terminated, "session terminated");
+    await this.#writes;
+    await this.ctx.store.putSession(this.record);
+    return true;
+  }
+
+  /** Engine shutdown: stops generation without terminating; the caller closes the sockets. */
+  async shutdown(): Promise<void> {
+    const stopped = this.#runner.stop("shutdown");
+    this.#closed = true;
+    await stopped;
+    await this.#writes;
+  }
+
+  /** Operator action: closes every attached socket with 1011; clients resume from their cursor. */
+  drop(): number {
+    return this.#closeAll(CloseCode.internal_error, "dropped by operator; resume from your last seq");
+  }
+
+  #closeAll(code: number, reason: string): number {
+    const subs = [...this.#subs.keys()];
+    for (const sub of subs) this.detach(sub);
+    for (const sub of subs) sub.close(code, reason);
+    return subs.length;
+  }
+
+  async #turn(posts: TurnPost[], signal: AbortSignal): Promise<void> {
+    const metrics = this.ctx.metrics;
+    metrics.activeGenerations++;
+    metrics.turnsStarted++;
+    try {
+      const agent = await this.ctx.store.getAgent(this.org, this.record.agent_id);
+      if (!agent) {
+        this.ctx.log(`session ${this.sessionId}: agent ${this.record.agent_id} is gone; turn skipped`);
+        return;
+      }
+      await runTurn(this, { posts, agent, memory: this.#memory, modelTools: this.#modelTools }, signal);
+    } catch (error) {
+      this.ctx.log(`session ${this.sessionId}: turn crashed: ${error}`);
+    } finally {
+      metrics.activeGenerations--;
+    }
+  }
+
+  async #describeModel(): Promise<ModelInfo> {
+    const agent = await this.ctx.store.getAgent(this.org, this.record.agent_id);
+    if (!agent) {
+      return { provider: "none", model_id: "none", simulated: false, notice: "The agent was deleted." };
+    }
+    try {
+      const { provider, notice } = this.ctx.selectModel(agent.llm_info);
+      const info: ModelInfo = {
+        provider: provider.provider,
+        model_id: provider.modelId,
+        simulated: provider.simulated,
+      };
+      if (notice !== undefined) info.notice = notice;
+      return info;
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      return {
+        provider: agent.llm_info.provider,
+        model_id: agent.llm_info.model_id,
+        simulated: false,
+        notice: error.message,
+      };
+    }
+  }
+}

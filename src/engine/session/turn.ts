@@ -1,0 +1,134 @@
+/**
+ * One turn: model rounds with tool calls in between, streamed as events, ending in exactly one
+ * `message_complete` (complete, error or cancelled) and the assistant's history message.
+ *
+ * @module
+ */
+import type { ContentPart } from "../../generated/protocol.ts";
+import type { components } from "../../generated/rest.ts";
+import { newId } from "../ids.ts";
+import { type ModelMessage, type ModelToolCall, ProviderError } from "../model.ts";
+import type { Agent, SessionMessage } from "../store/store.ts";
+import { abortable, stopOf } from "./abort.ts";
+import type { TurnScope } from "./scope.ts";
+import { runToolCall } from "./tool_runner.ts";
+import type { ModelTool } from "../model.ts";
+
+/** One user post answered by a turn. */
+export interface TurnPost {
+  /** Client-made id. */
+  post_id: string;
+  /** Stored message id. */
+  message_id: string;
+  /** What the model sees: the main content, then attachments. */
+  parts: ContentPart[];
+}
+
+/** What a turn needs beyond its scope. */
+export interface TurnInput {
+  /** The posts the turn answers, in order. */
+  posts: TurnPost[];
+  /** The session's agent as stored now (turns see the latest instructions, model and tools). */
+  agent: Agent;
+  /** Earlier turns, oldest first; the turn appends its own messages when it ends. */
+  memory: ModelMessage[];
+  /** Turns the agent's tools into what the model sees. */
+  modelTools(tools: components["schemas"]["Tool"][]): ModelTool[];
+}
+
+/** Runs one turn to its end. Never throws: failures are logged as events. */
+export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortSignal): Promise<void> {
+  const { agent, posts } = input;
+  const messageId = newId("message");
+  const postIds = posts.map((p) => p.post_id);
+  const turnMessages: ModelMessage[] = posts.map((p) => ({ role: "user", content: p.parts }));
+  const assistant: SessionMessage = {
+    id: messageId,
+    session_id: scope.sessionId,
+    sender: { role: "assistant", object_id: agent.id, object_type: "agent" },
+    content_type: "text/plain",
+    text: "",
+    status: "streaming",
+    created_at: new Date().toISOString(),
+  };
+  let text = "";
+  /** Text of the round in progress, not yet in `turnMessages`. */
+  let pendingText = "";
+  let announced = false;
+  const announce = () => {
+    if (announced) return;
+    announced = true;
+    scope.emit("message_streaming", { role: "assistant", post_ids: postIds }, messageId);
+  };
+  const save = (status: SessionMessage["status"]) =>
+    scope.ctx.store.putMessage({ ...assistant, text, status }).catch((e) => scope.ctx.log(`store: ${e}`));
+
+  scope.status("thinking", messageId);
+  await save("streaming");
+  try {
+    const choice = scope.ctx.selectModel(agent.llm_info);
+    const tools = agent.llm_info.enable_tools === false ? [] : input.modelTools(agent.tools);
+    const memoryOn = agent.memory_config.enable_session_memory !== false;
+    let index = 0;
+    for (let round = 0; round < scope.ctx.options.maxModelRounds; round++) {
+      if (round > 0) scope.status("thinking", messageId);
+      const calls: ModelToolCall[] = [];
+      pendingText = "";
+      const request = {
+        instructions: agent.instructions,
+        messages: [...(memoryOn ? input.memory : []), ...turnMessages],
+        tools,
+        signal,
+      };
+      for await (const chunk of abortable(choice.provider.stream(request), signal)) {
+        if (chunk.type === "thinking") {
+          scope.emit("thinking", { summary: chunk.summary }, messageId);
+        } else if (chunk.type === "text") {
+          if (chunk.delta === "") continue;
+          announce();
+          scope.status("typing", messageId);
+          scope.emit("message_delta", { delta: chunk.delta, index: index++ }, messageId);
+          text += chunk.delta;
+          pendingText += chunk.delta;
+        } else {
+          announce();
+          calls.push(chunk.call);
+        }
+      }
+      if (calls.length === 0) break;
+      turnMessages.push({ role: "assistant", text: pendingText, toolCalls: calls });
+      pendingText = "";
+      for (const call of calls) {
+        turnMessages.push(await runToolCall(scope, agent.tools, call, messageId, signal));
+      }
+    }
+    announce();
+    scope.emit("message_complete", { text, status: "complete", post_ids: postIds }, messageId);
+    await save("complete");
+  } catch (error) {
+    const stop = stopOf(signal);
+    if (stop?.kind === "cancel") {
+      scope.emit("turn_cancelled", stop.reason === undefined ? {} : { reason: stop.reason }, messageId);
+    } else if (!stop) {
+      const provider = error instanceof ProviderError;
+      const message = error instanceof Error ? error.message : String(error);
+      scope.emit("error", {
+        code: provider ? "provider_error" : "turn_failed",
+        error: provider ? `The model provider failed: ${message}` : `The turn failed: ${message}`,
+      }, messageId);
+      if (!provider) scope.ctx.log(`session ${scope.sessionId}: turn failed: ${error}`);
+    }
+    announce();
+    scope.emit(
+      "message_complete",
+      { text, status: stop ? "cancelled" : "error", post_ids: postIds },
+      messageId,
+    );
+    await save("error");
+  } finally {
+    // The model keeps the user's posts and what it said, even when the turn did not complete.
+    if (pendingText !== "") turnMessages.push({ role: "assistant", text: pendingText });
+    input.memory.push(...turnMessages);
+    scope.status("idle", messageId);
+  }
+}

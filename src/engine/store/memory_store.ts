@@ -1,0 +1,169 @@
+/**
+ * The in-memory {@link EngineStore}: everything is lost when the engine stops.
+ *
+ * @module
+ */
+import type { ServerEvent } from "../../generated/protocol.ts";
+import type {
+  Agent,
+  Chatbot,
+  EngineStore,
+  EventWindow,
+  Page,
+  PostReceipt,
+  SessionCounts,
+  SessionMessage,
+  SessionRecord,
+  StoredDocument,
+} from "./store.ts";
+
+interface EventLog {
+  events: ServerEvent[];
+  /** Index of the first retained event in `events` (trimming by index keeps appends O(1)). */
+  start: number;
+  head: number;
+}
+
+function bucket<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = map.get(key);
+  if (!inner) {
+    inner = new Map();
+    map.set(key, inner);
+  }
+  return inner;
+}
+
+/** Stores everything in process memory. Values are copied in and out so callers cannot alias them. */
+export class MemoryStore implements EngineStore {
+  readonly #agents = new Map<string, Map<string, Agent>>();
+  readonly #chatbots = new Map<string, Map<string, Chatbot>>();
+  readonly #sessions = new Map<string, SessionRecord>();
+  readonly #logs = new Map<string, EventLog>();
+  readonly #messages = new Map<string, Map<string, SessionMessage>>();
+  readonly #receipts = new Map<string, PostReceipt[]>();
+  readonly #documents = new Map<string, StoredDocument[]>();
+
+  putAgent(org: string, agent: Agent): Promise<void> {
+    bucket(this.#agents, org).set(agent.id, structuredClone(agent));
+    return Promise.resolve();
+  }
+
+  getAgent(org: string, id: string): Promise<Agent | undefined> {
+    const agent = this.#agents.get(org)?.get(id);
+    return Promise.resolve(agent && structuredClone(agent));
+  }
+
+  findAgentByName(org: string, name: string): Promise<Agent | undefined> {
+    const agent = [...(this.#agents.get(org)?.values() ?? [])].find((a) => a.name === name);
+    return Promise.resolve(agent && structuredClone(agent));
+  }
+
+  listAgents(org: string, page: Page): Promise<{ agents: Agent[]; total: number }> {
+    const all = [...(this.#agents.get(org)?.values() ?? [])];
+    const agents = all.slice(page.offset, page.offset + page.limit).map((a) => structuredClone(a));
+    return Promise.resolve({ agents, total: all.length });
+  }
+
+  deleteAgent(org: string, id: string): Promise<boolean> {
+    return Promise.resolve(this.#agents.get(org)?.delete(id) ?? false);
+  }
+
+  putChatbot(org: string, chatbot: Chatbot): Promise<void> {
+    bucket(this.#chatbots, org).set(chatbot.id, structuredClone(chatbot));
+    return Promise.resolve();
+  }
+
+  getChatbot(org: string, id: string): Promise<Chatbot | undefined> {
+    const chatbot = this.#chatbots.get(org)?.get(id);
+    return Promise.resolve(chatbot && structuredClone(chatbot));
+  }
+
+  listChatbots(org: string): Promise<Chatbot[]> {
+    return Promise.resolve([...(this.#chatbots.get(org)?.values() ?? [])].map((c) => structuredClone(c)));
+  }
+
+  deleteChatbot(org: string, id: string): Promise<boolean> {
+    return Promise.resolve(this.#chatbots.get(org)?.delete(id) ?? false);
+  }
+
+  putSession(record: SessionRecord): Promise<void> {
+    this.#sessions.set(record.id, structuredClone(record));
+    return Promise.resolve();
+  }
+
+  getSession(org: string, id: string): Promise<SessionRecord | undefined> {
+    const record = this.#sessions.get(id);
+    return Promise.resolve(record?.org === org ? structuredClone(record) : undefined);
+  }
+
+  listSessionsOfAgent(org: string, agentId: string): Promise<SessionRecord[]> {
+    const found = [...this.#sessions.values()].filter((s) => s.org === org && s.agent_id === agentId);
+    return Promise.resolve(found.map((s) => structuredClone(s)));
+  }
+
+  countSessions(): Promise<SessionCounts> {
+    const counts: SessionCounts = { active: 0, terminated: 0 };
+    for (const s of this.#sessions.values()) counts[s.state]++;
+    return Promise.resolve(counts);
+  }
+
+  appendEvent(sessionId: string, event: ServerEvent, retain: number): Promise<void> {
+    let log = this.#logs.get(sessionId);
+    if (!log) {
+      log = { events: [], start: 0, head: 0 };
+      this.#logs.set(sessionId, log);
+    }
+    log.events.push(event);
+    log.head = event.seq;
+    if (log.events.length - log.start > retain) log.start = log.events.length - retain;
+    // Compact now and then so trimmed events are really freed.
+    if (log.start > 1024 && log.start > log.events.length / 2) {
+      log.events = log.events.slice(log.start);
+      log.start = 0;
+    }
+    return Promise.resolve();
+  }
+
+  readEvents(sessionId: string, afterSeq: number): Promise<EventWindow> {
+    const log = this.#logs.get(sessionId);
+    if (!log) return Promise.resolve({ events: [], oldestSeq: 1, headSeq: 0 });
+    const retained = log.events.slice(log.start);
+    const oldestSeq = retained[0]?.seq ?? log.head + 1;
+    // Seqs are dense, so the position of afterSeq is arithmetic.
+    const from = Math.max(0, afterSeq - oldestSeq + 1);
+    return Promise.resolve({ events: retained.slice(from), oldestSeq, headSeq: log.head });
+  }
+
+  putMessage(message: SessionMessage): Promise<void> {
+    bucket(this.#messages, message.session_id).set(message.id, structuredClone(message));
+    return Promise.resolve();
+  }
+
+  listMessages(sessionId: string): Promise<SessionMessage[]> {
+    return Promise.resolve(
+      [...(this.#messages.get(sessionId)?.values() ?? [])].map((m) => structuredClone(m)),
+    );
+  }
+
+  putReceipt(sessionId: string, receipt: PostReceipt): Promise<void> {
+    const list = this.#receipts.get(sessionId) ?? [];
+    list.push(structuredClone(receipt));
+    this.#receipts.set(sessionId, list);
+    return Promise.resolve();
+  }
+
+  listReceipts(sessionId: string): Promise<PostReceipt[]> {
+    return Promise.resolve((this.#receipts.get(sessionId) ?? []).map((r) => structuredClone(r)));
+  }
+
+  addDocument(org: string, document: StoredDocument): Promise<void> {
+    const list = this.#documents.get(org) ?? [];
+    list.push({ ...document });
+    this.#documents.set(org, list);
+    return Promise.resolve();
+  }
+
+  listDocuments(org: string): Promise<StoredDocument[]> {
+    return Promise.resolve((this.#documents.get(org) ?? []).map((d) => ({ ...d })));
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Handles the frames of an attached socket: posts, batches, approval answers, cancel, terminate,
+ * ping, and a repeated hello.
+ *
+ * @module
+ */
+import type { ClientFrame, ErrorCode, UserMessage } from "../../generated/protocol.ts";
+import type { Caller } from "../auth.ts";
+import { ApiError } from "../http/errors.ts";
+import type { PostOutcome } from "../session/posts.ts";
+import type { SessionRegistry } from "../session/registry.ts";
+import type { SessionRuntime } from "../session/session_runtime.ts";
+
+/** What the dispatcher may do on its socket. */
+export interface FrameReplies {
+  /** Sends a serialized frame to this socket only. */
+  send(frame: string): void;
+  /** Sends a connection-scoped, non-fatal `error` event. */
+  error(code: ErrorCode, message: string, details?: Record<string, unknown>): void;
+}
+
+/** The socket's session and the engine services it uses. */
+export interface Attached {
+  caller: Caller;
+  runtime: SessionRuntime;
+  registry: SessionRegistry;
+  maxMessageBytes: number;
+}
+
+/** Decoded size of a user message, or a reason why it cannot be decoded. */
+function messageBytes(message: UserMessage): number | string {
+  let total = 0;
+  for (const part of [message.content, ...(message.files ?? [])]) {
+    if (part.kind === "text") {
+      total += new TextEncoder().encode(part.text).byteLength;
+      continue;
+    }
+    try {
+      total += atob(part.data_base64).length;
+    } catch {
+      return `file ${
+        part.filename ?? "(unnamed)"
+      } has invalid base64 in data_base64; encode the bytes with standard base64 and padding`;
+    }
+  }
+  return total;
+}
+
+/** Checks every message of a post or batch; reports the first problem and returns false. */
+function checkMessages(messages: UserMessage[], attached: Attached, replies: FrameReplies): boolean {
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (typeof size === "string") {
+      replies.error("invalid_frame", `Post ${message.post_id}: ${size}.`, { post_id: message.post_id });
+      return false;
+    }
+    if (size > attached.maxMessageBytes) {
+      replies.error(
+        "message_too_large",
+        `Post ${message.post_id} is ${size} bytes; the limit is ${attached.maxMessageBytes}. Send a smaller message or file.`,
+        { post_id: message.post_id, bytes: size, limit: attached.maxMessageBytes },
+      );
+      return false;
+    }
+  }
+  return true;
+}
+
+function reusedError(replies: FrameReplies, outcome: PostOutcome): void {
+  if ("reused" in outcome) {
+    replies.error(
+      "invalid_frame",
+      `post_id ${outcome.reused} was already used in this session (or twice in the batch); give every message a new post_id.`,
+      { post_id: outcome.reused },
+    );
+  }
+}
+
+/** Handles one validated frame of an attached socket. */
+export async function dispatch(frame: ClientFrame, attached: Attached, replies: FrameReplies): Promise<void> {
+  const { runtime } = attached;
+  switch (frame.type) {
+    case "hello":
+      replies.error("already_connected", "This socket is already attached; send hello only once per socket.");
+      return;
+    case "ping":
+      replies.send(runtime.scoped("pong", frame.nonce === undefined ? {} : { nonce: frame.nonce }));
+      return;
+    case "post": {
+      if (!checkMessages([frame.message], attached, replies)) return;
+      const outcome = await runtime.post(frame.message);
+      if ("receipt" in outcome && outcome.receipt.kind === "post") {
+        const { post_id, message_id } = outcome.receipt;
+        replies.send(runtime.scoped("message_posted", { post_id, duplicate: true }, message_id));
+      }
+      reusedError(replies, outcome);
+      return;
+    }
+    case "post_batch": {
+      if (!checkMessages(frame.messages, attached, replies)) return;
+      const outcome = await runtime.batch(frame.batch_id, frame.messages);
+      if ("receipt" in outcome && outcome.receipt.kind === "batch") {
+        const { batch_id, post_ids, message_ids } = outcome.receipt;
+        replies.send(runtime.scoped("messages_posted", { batch_id, post_ids, message_ids, duplicate: true }));
+      }
+      reusedError(replies, outcome);
+      return;
+    }
+    case "approval_response": {
+      const outcome = runtime.answer(frame);
+      if (outcome === "not_found") {
+        replies.error(
+          "approval_not_found",
+          `No approval request ${frame.request_id} in this session; answer the request_id of an approval_request event.`,
+          { request_id: frame.request_id },
+        );
+      } else if (outcome === "already_resolved") {
+        replies.error(
+          "approval_already_resolved",
+          `Approval request ${frame.request_id} was already answered (or its turn ended); nothing changed.`,
+          { request_id: frame.request_id },
+        );
+      }
+      return;
+    }
+    case "cancel_turn":
+      runtime.cancel(frame.reason);
+      return;
+    case "terminate":
+      try {
+        await attached.registry.terminate(attached.caller.org, runtime.sessionId, frame.reason);
+      } catch (error) {
+        // Terminated by someone else meanwhile: this socket is being closed with 4010 anyway.
+        if (!(error instanceof ApiError)) throw error;
+      }
+      return;
+  }
+}

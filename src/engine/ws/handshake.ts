@@ -1,0 +1,64 @@
+/**
+ * The `hello` handshake: checks the protocol version and the key, then creates or finds the session.
+ * Every refusal comes with the documented error code and close code.
+ *
+ * @module
+ */
+import type { ErrorCode, HelloFrame } from "../../generated/protocol.ts";
+import { CloseCode, PROTOCOL_VERSION } from "../../generated/protocol_schema.ts";
+import type { Auth, Caller } from "../auth.ts";
+import { ApiError } from "../http/errors.ts";
+import type { SessionRegistry } from "../session/registry.ts";
+import type { SessionRuntime } from "../session/session_runtime.ts";
+
+/** The outcome of a handshake. */
+export type Handshake =
+  | { ok: true; caller: Caller; runtime: SessionRuntime; resumed: boolean; lastSeq: number }
+  | { ok: false; code: ErrorCode; close: CloseCode; message: string; sessionId: string };
+
+/** Runs the handshake for a valid `hello` frame. */
+export async function handshake(
+  hello: HelloFrame,
+  auth: Auth,
+  registry: SessionRegistry,
+): Promise<Handshake> {
+  const target = hello.target;
+  const sessionId = "session_id" in target ? target.session_id : "";
+  const refuse = (code: ErrorCode, close: CloseCode, message: string): Handshake => ({
+    ok: false,
+    code,
+    close,
+    message,
+    sessionId,
+  });
+  if (hello.protocol_version !== PROTOCOL_VERSION) {
+    return refuse(
+      "unsupported_protocol_version",
+      CloseCode.unsupported_protocol_version,
+      `Protocol version ${hello.protocol_version} is not supported; this engine speaks version ${PROTOCOL_VERSION}. Upgrade or downgrade the client.`,
+    );
+  }
+  const caller = auth.lookup(hello.api_key);
+  if (!caller) {
+    return refuse(
+      "unauthorized",
+      CloseCode.unauthorized,
+      "Invalid API key in hello: check VECTORSHIFT_API_KEY or the key passed to configure().",
+    );
+  }
+  try {
+    if ("session_id" in target) {
+      const runtime = await registry.open(caller.org, target.session_id);
+      return { ok: true, caller, runtime, resumed: true, lastSeq: target.last_seq ?? 0 };
+    }
+    const runtime = await registry.create(caller.org, target);
+    return { ok: true, caller, runtime, resumed: false, lastSeq: 0 };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status === 404) return refuse("not_found", CloseCode.session_not_found, error.message);
+    if (error.status === 410) {
+      return refuse("session_terminated", CloseCode.session_terminated, error.message);
+    }
+    return refuse("invalid_frame", CloseCode.bad_handshake, error.message);
+  }
+}

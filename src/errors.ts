@@ -1,0 +1,298 @@
+/**
+ * The SDK's error tree: one root ({@link VectorshiftError}), API errors by HTTP status, connection and
+ * timeout errors, and session errors. Every message says what went wrong and what to do next.
+ *
+ * @module
+ */
+
+/**
+ * The root of every error the SDK throws on purpose.
+ *
+ * @example Catch anything the SDK throws
+ * ```ts
+ * import { VectorshiftError } from "@vectorshift/sdk";
+ * try {
+ *   throw new VectorshiftError("Something failed; try again.");
+ * } catch (error) {
+ *   if (error instanceof VectorshiftError) console.log(error.message);
+ * }
+ * ```
+ */
+export class VectorshiftError extends Error {
+  /** Creates an error with a message a user can act on. */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** What an API error knows about the failed call. */
+export interface ApiErrorInit {
+  /** HTTP status. */
+  statusCode: number;
+  /** HTTP method, such as `GET`. */
+  method: string;
+  /** Path called, such as `/v1/agents/ag_123`. */
+  endpoint: string;
+  /** Best-effort message parsed from the body (`error`, `message`, `detail` or `errors`). */
+  errorMessage: string;
+  /** The original response body. */
+  rawResponse?: string;
+}
+
+const HINTS: Record<number, string> = {
+  401: "Check the API key: call configure({ apiKey }) or set VECTORSHIFT_API_KEY.",
+  403: "The API key is valid but may not do this.",
+  404: "Check the id or name; objects of other organisations are not visible.",
+  429: "Too many requests for this API key; wait a moment and retry.",
+};
+
+/**
+ * An HTTP API call answered with an error status. Subclasses name the common statuses.
+ *
+ * @example Inspect a failed call
+ * ```ts
+ * import { NotFoundError, VectorshiftApiError } from "@vectorshift/sdk";
+ * const error = new NotFoundError({
+ *   statusCode: 404,
+ *   method: "GET",
+ *   endpoint: "/v1/agents/missing",
+ *   errorMessage: "No agent with id missing.",
+ * });
+ * console.log(error instanceof VectorshiftApiError, error.statusCode, error.endpoint);
+ * ```
+ */
+export class VectorshiftApiError extends VectorshiftError {
+  /** HTTP status. */
+  readonly statusCode: number;
+  /** HTTP method. */
+  readonly method: string;
+  /** Path called. */
+  readonly endpoint: string;
+  /** The server's explanation. */
+  readonly errorMessage: string;
+  /** The original response body. */
+  readonly rawResponse: string;
+
+  /** Creates the error from what is known about the call. */
+  constructor(init: ApiErrorInit, options?: ErrorOptions) {
+    const hint = HINTS[init.statusCode];
+    super(
+      `${init.method} ${init.endpoint} failed with status ${init.statusCode}: ${init.errorMessage}` +
+        (hint ? ` ${hint}` : ""),
+      options,
+    );
+    this.statusCode = init.statusCode;
+    this.method = init.method;
+    this.endpoint = init.endpoint;
+    this.errorMessage = init.errorMessage;
+    this.rawResponse = init.rawResponse ?? "";
+  }
+}
+
+/**
+ * Alias of {@link VectorshiftApiError}, kept for parity with the Python SDK.
+ *
+ * @example
+ * ```ts
+ * import { ApiStatusError, VectorshiftApiError } from "@vectorshift/sdk";
+ * console.log(ApiStatusError === VectorshiftApiError); // true
+ * ```
+ */
+export const ApiStatusError: typeof VectorshiftApiError = VectorshiftApiError;
+/** Alias of {@link VectorshiftApiError}. */
+export type ApiStatusError = VectorshiftApiError;
+
+/**
+ * 400: the request was malformed.
+ *
+ * @example
+ * ```ts
+ * import { BadRequestError } from "@vectorshift/sdk";
+ * const e = new BadRequestError({ statusCode: 400, method: "GET", endpoint: "/v1/agents", errorMessage: "bad limit" });
+ * console.log(e.statusCode);
+ * ```
+ */
+export class BadRequestError extends VectorshiftApiError {}
+
+/**
+ * 401 (or WebSocket close 4001): the API key is missing or invalid.
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError } from "@vectorshift/sdk";
+ * const e = new AuthenticationError({ statusCode: 401, method: "GET", endpoint: "/v1/agents", errorMessage: "Invalid API key" });
+ * console.log(e.message);
+ * ```
+ */
+export class AuthenticationError extends VectorshiftApiError {}
+
+/**
+ * 403: the key may not do this.
+ *
+ * @example
+ * ```ts
+ * import { PermissionDeniedError } from "@vectorshift/sdk";
+ * const e = new PermissionDeniedError({ statusCode: 403, method: "GET", endpoint: "/v1/agents", errorMessage: "no" });
+ * console.log(e.statusCode);
+ * ```
+ */
+export class PermissionDeniedError extends VectorshiftApiError {}
+
+/**
+ * 404: no such object in the caller's organisation.
+ *
+ * @example
+ * ```ts
+ * import { NotFoundError } from "@vectorshift/sdk";
+ * const e = new NotFoundError({ statusCode: 404, method: "GET", endpoint: "/v1/agents/x", errorMessage: "No agent x." });
+ * console.log(e.errorMessage);
+ * ```
+ */
+export class NotFoundError extends VectorshiftApiError {}
+
+/**
+ * 409: the name is already taken in the organisation.
+ *
+ * @example
+ * ```ts
+ * import { ConflictError } from "@vectorshift/sdk";
+ * const e = new ConflictError({ statusCode: 409, method: "POST", endpoint: "/v1/agents", errorMessage: "Name taken." });
+ * console.log(e.statusCode);
+ * ```
+ */
+export class ConflictError extends VectorshiftApiError {}
+
+/**
+ * 422: the body is JSON but does not match the schema; the message names the field.
+ *
+ * @example
+ * ```ts
+ * import { UnprocessableEntityError } from "@vectorshift/sdk";
+ * const e = new UnprocessableEntityError({ statusCode: 422, method: "POST", endpoint: "/v1/agents", errorMessage: "name: required" });
+ * console.log(e.errorMessage);
+ * ```
+ */
+export class UnprocessableEntityError extends VectorshiftApiError {}
+
+/**
+ * 429: too many requests for this API key.
+ *
+ * @example
+ * ```ts
+ * import { RateLimitError } from "@vectorshift/sdk";
+ * const e = new RateLimitError({ statusCode: 429, method: "GET", endpoint: "/v1/agents", errorMessage: "slow down" });
+ * console.log(e.statusCode);
+ * ```
+ */
+export class RateLimitError extends VectorshiftApiError {}
+
+/**
+ * 500 and above: the server failed.
+ *
+ * @example
+ * ```ts
+ * import { InternalServerError } from "@vectorshift/sdk";
+ * const e = new InternalServerError({ statusCode: 500, method: "GET", endpoint: "/v1/agents", errorMessage: "oops" });
+ * console.log(e.statusCode);
+ * ```
+ */
+export class InternalServerError extends VectorshiftApiError {}
+
+/**
+ * The engine could not be reached (DNS, refused connection, reset socket).
+ *
+ * @example
+ * ```ts
+ * import { ApiConnectionError } from "@vectorshift/sdk";
+ * const e = new ApiConnectionError("Could not reach http://127.0.0.1:1; is the engine running?");
+ * console.log(e.message);
+ * ```
+ */
+export class ApiConnectionError extends VectorshiftError {}
+
+/**
+ * The engine did not answer in time.
+ *
+ * @example
+ * ```ts
+ * import { ApiConnectionError, ApiTimeoutError } from "@vectorshift/sdk";
+ * const e = new ApiTimeoutError("GET /v1/agents timed out after 60000 ms.");
+ * console.log(e instanceof ApiConnectionError); // true
+ * ```
+ */
+export class ApiTimeoutError extends ApiConnectionError {}
+
+/**
+ * A session-level failure. `sessionId` names the session when known.
+ *
+ * @example
+ * ```ts
+ * import { SessionError } from "@vectorshift/sdk";
+ * const e = new SessionError("The send queue is full.", { sessionId: "ses_1" });
+ * console.log(e.sessionId);
+ * ```
+ */
+export class SessionError extends VectorshiftError {
+  /** The session concerned, when known. */
+  readonly sessionId: string | undefined;
+
+  /** Creates the error; pass `sessionId` when it is known. */
+  constructor(message: string, options?: ErrorOptions & { sessionId?: string | undefined }) {
+    super(message, options);
+    this.sessionId = options?.sessionId;
+  }
+}
+
+/**
+ * The session's WebSocket dropped and could not be re-established (or the session was disconnected
+ * before an operation finished). The session may still live on the server: resume it by id.
+ *
+ * @example Resume after a drop
+ * ```ts
+ * import { Session, SessionDisconnectedError } from "@vectorshift/sdk";
+ * async function readAll(session: Session): Promise<Session | undefined> {
+ *   try {
+ *     for await (const event of session.listen()) console.log(event.type);
+ *     return undefined;
+ *   } catch (error) {
+ *     if (!(error instanceof SessionDisconnectedError) || !error.sessionId) throw error;
+ *     return new Session({ sessionId: error.sessionId }); // resume where the drop left off
+ *   }
+ * }
+ * console.log(typeof readAll);
+ * ```
+ */
+export class SessionDisconnectedError extends SessionError {}
+
+/**
+ * The session was terminated and can never be used again.
+ *
+ * @example
+ * ```ts
+ * import { SessionTerminatedError } from "@vectorshift/sdk";
+ * const e = SessionTerminatedError.forSession("ses_1");
+ * console.log(e.message);
+ * ```
+ */
+export class SessionTerminatedError extends SessionError {
+  /** The standard error for a terminated session id. */
+  static forSession(sessionId: string | undefined, options?: ErrorOptions): SessionTerminatedError {
+    return new SessionTerminatedError(
+      `Session ${sessionId ?? "(unknown)"} was terminated and cannot be resumed; create a new session.`,
+      { ...options, sessionId },
+    );
+  }
+}
+
+/**
+ * No such session (or agent or chatbot to open one for) in the caller's organisation.
+ *
+ * @example
+ * ```ts
+ * import { SessionNotFoundError } from "@vectorshift/sdk";
+ * const e = new SessionNotFoundError("No session ses_x; check the id.", { sessionId: "ses_x" });
+ * console.log(e.sessionId);
+ * ```
+ */
+export class SessionNotFoundError extends SessionError {}

@@ -1,0 +1,151 @@
+/**
+ * Fan-out of a session's events: every active listener gets every event in its own bounded queue;
+ * while nobody listens, events wait in a bounded backlog for the next listener. Also drops the
+ * duplicates a resume can produce.
+ *
+ * @module
+ */
+import { EventQueue } from "./event_queue.ts";
+import { QUEUE_OVERFLOW_ERROR, sdkErrorEvent, type SessionEvent } from "./session_event.ts";
+
+/** One listener's view of the hub. */
+export class Subscription {
+  readonly #hub: EventHub;
+  readonly #prefix: SessionEvent[];
+  readonly #queue: EventQueue<SessionEvent>;
+
+  /** @internal */
+  constructor(hub: EventHub, prefix: SessionEvent[], queue: EventQueue<SessionEvent>) {
+    this.#hub = hub;
+    this.#prefix = prefix;
+    this.#queue = queue;
+  }
+
+  /** @internal */
+  get queue(): EventQueue<SessionEvent> {
+    return this.#queue;
+  }
+
+  /** The next event: backlog first, then live ones. */
+  next(signal?: AbortSignal): Promise<IteratorResult<SessionEvent, undefined>> {
+    const first = this.#prefix.shift();
+    if (first !== undefined) return Promise.resolve({ done: false, value: first });
+    return this.#queue.next(signal);
+  }
+
+  /** Stops receiving; later events go to other listeners or the backlog. */
+  close(): void {
+    this.#queue.close();
+    this.#hub.unsubscribe(this);
+  }
+}
+
+/** Routes decoded events to listeners. */
+export class EventHub {
+  readonly #backlog: EventQueue<SessionEvent>;
+  readonly #subscriptions = new Set<Subscription>();
+  readonly #approvals = new Set<string>();
+  readonly #sessionId: () => string;
+  #lastSeq = 0;
+  #terminated = false;
+
+  /**
+   * `backlogSize` bounds the events kept while nobody listens (`0`: unbounded); `lastSeq` is the
+   * cursor to start from.
+   */
+  constructor(sessionId: () => string, backlogSize: number, lastSeq = 0) {
+    this.#sessionId = sessionId;
+    this.#lastSeq = lastSeq;
+    this.#backlog = new EventQueue({
+      maxSize: backlogSize,
+      onOverflow: (e) => this.#overflowEvent(e, backlogSize),
+    });
+  }
+
+  /** The highest logged seq delivered: the resume cursor. */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Moves the cursor forward (never back): events up to `seq` count as delivered. */
+  advanceTo(seq: number): void {
+    this.#lastSeq = Math.max(this.#lastSeq, seq);
+  }
+
+  /** True once the session was terminated. */
+  get terminated(): boolean {
+    return this.#terminated;
+  }
+
+  /**
+   * Whether an event is new. Logged events at or below the cursor were already delivered (a resume
+   * replays from the cursor, but a frame may race a drop); connection-scoped copies of an approval
+   * request already delivered are dropped too.
+   */
+  admit(event: SessionEvent): boolean {
+    if (event.logged) {
+      if (event.seq <= this.#lastSeq) return false;
+      this.#lastSeq = event.seq;
+    }
+    if (event.type === "approval_request") {
+      const id = event.data.request_id;
+      if (!event.logged && this.#approvals.has(id)) return false;
+      this.#approvals.add(id);
+    }
+    return true;
+  }
+
+  /** Hands an event to every active listener, or to the backlog when there is none. */
+  deliver(event: SessionEvent): void {
+    if (this.#subscriptions.size === 0) {
+      this.#backlog.push(event);
+      return;
+    }
+    for (const subscription of this.#subscriptions) subscription.queue.push(event);
+  }
+
+  /** Adds a listener. The first listener after a quiet spell gets the backlog first. */
+  subscribe(maxSize: number): Subscription {
+    const prefix = this.#subscriptions.size === 0 ? this.#backlog.drain() : [];
+    const queue = new EventQueue<SessionEvent>({
+      maxSize,
+      onOverflow: (dropped) => this.#overflowEvent(dropped, maxSize),
+    });
+    const subscription = new Subscription(this, prefix, queue);
+    if (this.#terminated) queue.close();
+    else this.#subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** @internal */
+  unsubscribe(subscription: Subscription): void {
+    this.#subscriptions.delete(subscription);
+  }
+
+  /** Ends every active listener normally (disconnect); later listeners start afresh. */
+  closeAll(): void {
+    for (const subscription of this.#subscriptions) subscription.queue.close();
+    this.#subscriptions.clear();
+  }
+
+  /** Ends every active listener with `error` once it has read what was queued for it. */
+  failAll(error: unknown): void {
+    for (const subscription of this.#subscriptions) subscription.queue.fail(error);
+    this.#subscriptions.clear();
+  }
+
+  /** Marks the session terminated and ends every listener after what was queued. */
+  terminate(): void {
+    this.#terminated = true;
+    this.closeAll();
+  }
+
+  #overflowEvent(dropped: SessionEvent, maxSize: number): SessionEvent {
+    return sdkErrorEvent(this.#sessionId(), dropped.seq, "subscriber_queue_overflow", QUEUE_OVERFLOW_ERROR, {
+      max_size: maxSize,
+      dropped_type: dropped.rawType,
+      dropped_seq: dropped.seq,
+      hint: "The listener reads too slowly; raise listen({ maxSize }) or use 0 for an unbounded queue.",
+    });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * A bounded, single-consumer async queue with an explicit overflow policy.
+ *
+ * @module
+ */
+
+/** How a queue behaves when full. */
+export interface EventQueueOptions<T> {
+  /** Most items held at once; `0` means unbounded. */
+  maxSize: number;
+  /**
+   * Called with the item that did not fit (it is dropped). The item it returns, if any, is queued
+   * beyond the bound so the consumer learns about the loss; until the consumer takes that marker,
+   * further drops are only counted by `dropped`.
+   */
+  onOverflow?: (dropped: T) => T | undefined;
+}
+
+/**
+ * Items pushed by a producer and taken by one consumer with `next(signal)`. `close()` ends the
+ * consumer after the queued items; `fail(error)` makes it throw after them.
+ */
+export class EventQueue<T> {
+  readonly #maxSize: number;
+  readonly #onOverflow: ((dropped: T) => T | undefined) | undefined;
+  #items: T[] = [];
+  #marker: T | undefined;
+  #waiter: PromiseWithResolvers<IteratorResult<T, undefined>> | undefined;
+  #ended: { error?: unknown; failed: boolean } | undefined;
+  #dropped = 0;
+
+  constructor(options: EventQueueOptions<T>) {
+    this.#maxSize = options.maxSize;
+    this.#onOverflow = options.onOverflow;
+  }
+
+  /** Items waiting. */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** How many items were dropped because the queue was full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** True once `close()` or `fail()` was called. */
+  get ended(): boolean {
+    return this.#ended !== undefined;
+  }
+
+  /** Adds an item; returns false when it was dropped (full or ended). */
+  push(item: T): boolean {
+    if (this.#ended) return false;
+    if (this.#waiter) {
+      const waiter = this.#waiter;
+      this.#waiter = undefined;
+      waiter.resolve({ done: false, value: item });
+      return true;
+    }
+    if (this.#maxSize > 0 && this.#items.length >= this.#maxSize) {
+      this.#dropped++;
+      if (this.#marker === undefined && this.#onOverflow) {
+        const marker = this.#onOverflow(item);
+        if (marker !== undefined) {
+          this.#marker = marker;
+          this.#items.push(marker);
+        }
+      }
+      return false;
+    }
+    this.#items.push(item);
+    return true;
+  }
+
+  /** Ends the queue: the consumer gets what is queued, then `done`. Idempotent. */
+  close(): void {
+    this.#end({ failed: false });
+  }
+
+  /** Ends the queue with an error: the consumer gets what is queued, then the error is thrown. */
+  fail(error: unknown): void {
+    this.#end({ failed: true, error });
+  }
+
+  #end(state: { error?: unknown; failed: boolean }): void {
+    if (this.#ended) return;
+    this.#ended = state;
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (!waiter) return;
+    if (state.failed) waiter.reject(state.error);
+    else waiter.resolve({ done: true, value: undefined });
+  }
+
+  /** Removes and returns every queued item. */
+  drain(): T[] {
+    const items = this.#items;
+    this.#items = [];
+    this.#marker = undefined;
+    return items;
+  }
+
+  /** Waits for the next item; rejects with `signal.reason` when the signal aborts first. */
+  next(signal?: AbortSignal): Promise<IteratorResult<T, undefined>> {
+    if (this.#items.length > 0) {
+      const value = this.#items.shift() as T;
+      if (value === this.#marker) this.#marker = undefined;
+      return Promise.resolve({ done: false, value });
+    }
+    if (this.#ended) {
+      return this.#ended.failed
+        ? Promise.reject(this.#ended.error)
+        : Promise.resolve({ done: true, value: undefined });
+    }
+    if (this.#waiter) throw new Error("EventQueue has a single consumer; next() is already pending.");
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const waiter = Promise.withResolvers<IteratorResult<T, undefined>>();
+    this.#waiter = waiter;
+    if (!signal) return waiter.promise;
+    const onAbort = () => {
+      if (this.#waiter !== waiter) return;
+      this.#waiter = undefined;
+      waiter.reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    return waiter.promise.finally(() => signal.removeEventListener("abort", onAbort));
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Posts waiting for the engine's acknowledgement, and control frames waiting for a socket. Posts are
+ * re-sent with the same id after every reconnect until acknowledged, so each is applied exactly once.
+ *
+ * @module
+ */
+import type { CancelTurnFrame, PostBatchFrame, PostFrame } from "./generated/protocol.ts";
+import { SessionError } from "./errors.ts";
+import type { SessionEvent } from "./session_event.ts";
+
+/** What the engine answered to a post or batch. */
+export interface PostAck {
+  /** Stored message ids, in post order. */
+  messageIds: string[];
+  /** True when the engine had already applied this id (a retry after a drop). */
+  duplicate: boolean;
+}
+
+interface PendingPost {
+  frame: PostFrame | PostBatchFrame;
+  settle: PromiseWithResolvers<PostAck>;
+}
+
+/** A bounded queue of frames the session must deliver. */
+export class Outbox {
+  readonly #limit: number;
+  readonly #sessionId: () => string | undefined;
+  readonly #posts = new Map<string, PendingPost>();
+  #control: CancelTurnFrame[] = [];
+
+  /** `limit` bounds posts and control frames waiting together. */
+  constructor(limit: number, sessionId: () => string | undefined) {
+    this.#limit = limit;
+    this.#sessionId = sessionId;
+  }
+
+  /** How many frames wait. */
+  get size(): number {
+    return this.#posts.size + this.#control.length;
+  }
+
+  #checkRoom(): void {
+    if (this.size < this.#limit) return;
+    throw new SessionError(
+      `The send queue is full (${this.#limit} messages wait for the engine while the connection is down); ` +
+        `wait for the session to reconnect or raise the maxPendingSends option.`,
+      { sessionId: this.#sessionId() },
+    );
+  }
+
+  /** Tracks a post (keyed by `post_id` or `batch_id`) until acknowledged. */
+  addPost(key: string, frame: PostFrame | PostBatchFrame): Promise<PostAck> {
+    this.#checkRoom();
+    const settle = Promise.withResolvers<PostAck>();
+    this.#posts.set(key, { frame, settle });
+    return settle.promise;
+  }
+
+  /** Queues a control frame until the next connection. */
+  addControl(frame: CancelTurnFrame): void {
+    this.#checkRoom();
+    this.#control.push(frame);
+  }
+
+  /** Frames to (re)send on a new connection: every unacknowledged post, then queued control frames. */
+  takeFrames(): (PostFrame | PostBatchFrame | CancelTurnFrame)[] {
+    const control = this.#control;
+    this.#control = [];
+    return [...[...this.#posts.values()].map((p) => p.frame), ...control];
+  }
+
+  /** Settles the post an acknowledgement answers; returns true when it was one of ours. */
+  ack(event: SessionEvent): boolean {
+    let key: string;
+    let ack: PostAck;
+    if (event.type === "message_posted") {
+      key = event.data.post_id;
+      ack = {
+        messageIds: event.messageId === undefined ? [] : [event.messageId],
+        duplicate: event.data.duplicate,
+      };
+    } else if (event.type === "messages_posted") {
+      key = event.data.batch_id;
+      ack = { messageIds: event.data.message_ids, duplicate: event.data.duplicate };
+    } else {
+      return false;
+    }
+    const pending = this.#posts.get(key);
+    if (!pending) return false;
+    this.#posts.delete(key);
+    pending.settle.resolve(ack);
+    return true;
+  }
+
+  /** Stops tracking one post (its caller gave up). */
+  forget(key: string): void {
+    this.#posts.delete(key);
+  }
+
+  /** Rejects every waiting post and drops queued control frames. */
+  rejectAll(error: unknown): void {
+    const posts = [...this.#posts.values()];
+    this.#posts.clear();
+    this.#control = [];
+    for (const post of posts) post.settle.reject(error);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The machinery behind `Session`: the link (socket over time), the hub (listeners and dedup), the
+ * outbox (posts until acknowledged) and termination, wired together. `Session` is its documented face.
+ *
+ * @module
+ */
+import type {
+  ApprovalResponseFrame,
+  CancelTurnFrame,
+  PostBatchFrame,
+  PostFrame,
+  SessionTarget,
+} from "./generated/protocol.ts";
+import { type ClientOptions, resolveConfig, webSocketUrl } from "./config.ts";
+import {
+  NotFoundError,
+  SessionDisconnectedError,
+  SessionNotFoundError,
+  SessionTerminatedError,
+  VectorshiftError,
+} from "./errors.ts";
+import { EventHub, type Subscription } from "./event_hub.ts";
+import { request } from "./http.ts";
+import { Outbox, type PostAck } from "./outbox.ts";
+import { reconnectPolicy } from "./reconnect.ts";
+import type { SessionInfo } from "./rest_types.ts";
+import type { SessionEvent } from "./session_event.ts";
+import { abortable, type LinkHandlers, SessionLink } from "./session_link.ts";
+import type { ReasonOptions, SessionOptions } from "./session_options.ts";
+import { SessionTermination } from "./session_termination.ts";
+
+const MAX_REMEMBERED_ANSWERS = 1000;
+
+/** One session's state and wiring. */
+export class SessionCore {
+  readonly #options: SessionOptions;
+  readonly #hub: EventHub;
+  readonly #outbox: Outbox;
+  readonly #answers = new Map<string, ApprovalResponseFrame>();
+  readonly #termination: SessionTermination;
+  #link: SessionLink | undefined;
+  /** Per-session credentials (falling back to `configure()` and the environment). */
+  readonly client: ClientOptions;
+
+  constructor(options: SessionOptions) {
+    const targets = [options.sessionId, options.agentId, options.chatbotId].filter((v) => v !== undefined);
+    if (targets.length !== 1) {
+      throw new VectorshiftError(
+        "new Session() needs exactly one of sessionId (to resume), agentId or chatbotId (to create).",
+      );
+    }
+    if (options.lastSeq !== undefined && options.sessionId === undefined) {
+      throw new VectorshiftError("lastSeq only applies when resuming: pass it together with sessionId.");
+    }
+    this.#options = options;
+    this.client = { ...options };
+    this.#hub = new EventHub(() => this.sessionId ?? "", options.backlogSize ?? 10_000, options.lastSeq ?? 0);
+    this.#outbox = new Outbox(options.maxPendingSends ?? 256, () => this.sessionId);
+    this.#termination = new SessionTermination({
+      sessionId: () => this.sessionId,
+      link: () => this.#link,
+      client: this.client,
+      confirmWithinMs: options.handshakeTimeoutMs ?? 10_000,
+      finish: (error) => this.#finishTerminated(error),
+    });
+  }
+
+  /** The session id, once known. */
+  get sessionId(): string | undefined {
+    return this.#link?.sessionId ?? this.#options.sessionId;
+  }
+
+  /** True while a socket is attached. */
+  get isConnected(): boolean {
+    return this.#link?.state === "open" && !this.#termination.done;
+  }
+
+  /** True once the session is known to be terminated. */
+  get terminated(): boolean {
+    return this.#termination.done;
+  }
+
+  /** Throws {@link SessionTerminatedError} once terminated. */
+  assertAlive(): void {
+    if (this.#termination.done) throw SessionTerminatedError.forSession(this.sessionId);
+  }
+
+  /** Attaches when needed. While reconnecting, only `waitForReconnect` callers wait. */
+  async ensureLink(signal: AbortSignal | undefined, waitForReconnect: boolean): Promise<void> {
+    this.assertAlive();
+    const link = this.#getLink();
+    if (link.state === "open" || (link.state === "reconnecting" && !waitForReconnect)) return;
+    await link.open(signal);
+  }
+
+  /** Sends a post (or batch) and waits for its acknowledgement; re-sent after reconnects until then. */
+  async post(
+    key: string,
+    frame: PostFrame | PostBatchFrame,
+    signal: AbortSignal | undefined,
+  ): Promise<PostAck> {
+    this.assertAlive();
+    await this.ensureLink(signal, false);
+    const ack = this.#outbox.addPost(key, frame);
+    this.#link?.send(frame);
+    try {
+      return await abortable(ack, signal);
+    } catch (error) {
+      this.#outbox.forget(key);
+      throw error;
+    }
+  }
+
+  /** Sends an approval answer, remembered so a copy of the request re-sent after a reconnect is answered again. */
+  async answer(frame: ApprovalResponseFrame, signal: AbortSignal | undefined): Promise<void> {
+    this.assertAlive();
+    this.#answers.set(frame.request_id, frame);
+    if (this.#answers.size > MAX_REMEMBERED_ANSWERS) this.#answers.delete(this.#answers.keys().next().value!);
+    await this.ensureLink(signal, false);
+    this.#link?.send(frame);
+  }
+
+  /** Sends a control frame now, or after the next reconnect. */
+  async control(frame: CancelTurnFrame, signal: AbortSignal | undefined): Promise<void> {
+    this.assertAlive();
+    await this.ensureLink(signal, false);
+    if (!this.#link?.send(frame)) this.#outbox.addControl(frame);
+  }
+
+  /** A new listener. */
+  subscribe(maxSize: number): Subscription {
+    return this.#hub.subscribe(maxSize);
+  }
+
+  /** Detaches: listeners end, unacknowledged posts reject. */
+  async disconnect(): Promise<void> {
+    await this.#link?.close();
+    if (this.#termination.done) return;
+    this.#outbox.rejectAll(
+      new SessionDisconnectedError(
+        "disconnect() was called before the engine acknowledged the message; it may or may not have been applied (check getMessages()).",
+        { sessionId: this.sessionId },
+      ),
+    );
+    this.#hub.closeAll();
+  }
+
+  /** Terminates (idempotent). */
+  terminate(options: ReasonOptions): Promise<void> {
+    return this.#termination.run(options);
+  }
+
+  #getLink(): SessionLink {
+    if (this.#link) return this.#link;
+    const config = resolveConfig(this.client);
+    const options = this.#options;
+    const target: SessionTarget = options.agentId !== undefined
+      ? { agent_id: options.agentId }
+      : options.chatbotId !== undefined
+      ? { chatbot_id: options.chatbotId }
+      : { session_id: options.sessionId ?? "" };
+    this.#link = new SessionLink({
+      url: webSocketUrl(config.baseUrl),
+      apiKey: config.apiKey,
+      target,
+      sessionId: options.sessionId,
+      reconnect: reconnectPolicy(options.reconnect),
+      heartbeat: { intervalMs: 15_000, timeoutMs: 10_000, ...definedOnly(options.heartbeat ?? {}) },
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    }, this.#handlers());
+    return this.#link;
+  }
+
+  #handlers(): LinkHandlers {
+    return {
+      cursor: () => this.#hub.lastSeq,
+      onEvent: (event) => this.#onEvent(event),
+      onOpen: () => {
+        for (const frame of this.#outbox.takeFrames()) this.#link?.send(frame);
+      },
+      onDown: () => this.#termination.onDrop(),
+      beforeFirstAttach: (sessionId, signal) => this.#startAtHead(sessionId, signal),
+      onEnd: (error) => {
+        if (error instanceof SessionTerminatedError) {
+          this.#termination.onTerminatedClose(error);
+          return;
+        }
+        this.#outbox.rejectAll(error);
+        this.#hub.failAll(error);
+        this.#termination.onDrop();
+      },
+    };
+  }
+
+  /**
+   * Resuming by id without `lastSeq` starts at the session's current head: only new events are
+   * delivered (history is in `getMessages()`), and unanswered approval requests are re-sent by the
+   * engine. A REST read gives the head without replaying the log.
+   */
+  async #startAtHead(sessionId: string, signal: AbortSignal): Promise<void> {
+    if (this.#options.lastSeq !== undefined) return;
+    const path = `/v1/sessions/${encodeURIComponent(sessionId)}`;
+    try {
+      const info = await request<SessionInfo>("GET", path, { client: this.client, signal });
+      this.#hub.advanceTo(info.head_seq);
+    } catch (error) {
+      if (error instanceof NotFoundError) {
+        throw new SessionNotFoundError(
+          `No session ${sessionId} in this organisation (${error.errorMessage}); check the id.`,
+          { sessionId, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  #onEvent(event: SessionEvent): void {
+    this.#outbox.ack(event);
+    if (event.type === "approval_request" && !event.logged) {
+      const answer = this.#answers.get(event.data.request_id);
+      if (answer) {
+        this.#link?.send(answer);
+        return;
+      }
+    }
+    if (!this.#hub.admit(event)) return;
+    // Duplicate acks answer the SDK's own retries; the original ack was (or will be) delivered.
+    if ((event.type === "message_posted" || event.type === "messages_posted") && event.data.duplicate) return;
+    this.#hub.deliver(event);
+    if (event.type === "session_terminated") this.#termination.onTerminatedEvent();
+  }
+
+  #finishTerminated(error: Error | undefined): void {
+    this.#outbox.rejectAll(SessionTerminatedError.forSession(this.sessionId));
+    this.#answers.clear();
+    if (error) this.#hub.failAll(error);
+    this.#hub.terminate();
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

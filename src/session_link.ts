@@ -1,0 +1,243 @@
+/**
+ * The session's connection over time: the first attach, automatic reconnects with backoff after
+ * unexpected drops (resuming from the delivered cursor), and a clean close.
+ *
+ * @module
+ */
+import type { ClientFrame, SessionTarget } from "./generated/protocol.ts";
+import { PROTOCOL_VERSION } from "./generated/protocol_schema.ts";
+import { type CloseInfo, ConnectFailure, Connection, type HeartbeatOptions } from "./connection.ts";
+import { backoffDelay, closeVerdict, type ReconnectPolicy } from "./reconnect.ts";
+import { ApiConnectionError, ApiTimeoutError, SessionDisconnectedError } from "./errors.ts";
+import type { SessionEvent } from "./session_event.ts";
+import { delay } from "./timers.ts";
+import { SDK_NAME, SDK_VERSION } from "./version.ts";
+
+/** Where the link is. */
+export type LinkState = "idle" | "connecting" | "open" | "reconnecting";
+
+/** What the session learns from its link. */
+export interface LinkHandlers {
+  /** The resume cursor: highest logged seq delivered. */
+  cursor(): number;
+  /** An event from the current socket (the handshake answer included). */
+  onEvent(event: SessionEvent): void;
+  /** A socket attached (first time or after a reconnect): time to flush waiting frames. */
+  onOpen(): void;
+  /** The socket dropped unexpectedly; reconnecting has started. */
+  onDown(): void;
+  /** The link gave up: final close code or retries exhausted. */
+  onEnd(error: Error): void;
+  /** Runs before the first attach to an existing session (to learn where to resume from). */
+  beforeFirstAttach(sessionId: string, signal: AbortSignal): Promise<void>;
+}
+
+/** How the link connects. */
+export interface LinkOptions {
+  /** `/v1/sessions/ws` URL. */
+  url: string;
+  /** API key sent in `hello`. */
+  apiKey: string;
+  /** What to open while no session id is known. */
+  target: SessionTarget;
+  /** Known session id, if attaching to an existing session. */
+  sessionId: string | undefined;
+  /** Backoff. */
+  reconnect: ReconnectPolicy;
+  /** Ping settings. */
+  heartbeat: Required<HeartbeatOptions>;
+  /** Handshake bound per attempt. */
+  handshakeTimeoutMs: number;
+}
+
+/** Connects, reconnects and closes one session's socket. */
+export class SessionLink {
+  readonly #options: LinkOptions;
+  readonly #handlers: LinkHandlers;
+  readonly #stale = new Set<Connection>();
+  #state: LinkState = "idle";
+  #sessionId: string | undefined;
+  #conn: Connection | undefined;
+  #opening: Promise<void> | undefined;
+  #life = new AbortController();
+  #prepared = false;
+
+  constructor(options: LinkOptions, handlers: LinkHandlers) {
+    this.#options = options;
+    this.#handlers = handlers;
+    this.#sessionId = options.sessionId;
+  }
+
+  /** Current state. */
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** The session id, once known. */
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** Attaches when idle; waits when an attach or reconnect is under way. */
+  open(signal?: AbortSignal): Promise<void> {
+    if (this.#state === "open") return Promise.resolve();
+    if (!this.#opening) {
+      this.#life = new AbortController();
+      this.#state = "connecting";
+      this.#opening = this.#firstAttach().finally(() => {
+        this.#opening = undefined;
+      });
+    }
+    return abortable(this.#opening, signal);
+  }
+
+  /** Sends on the open socket; false when there is none right now. */
+  send(frame: ClientFrame): boolean {
+    return this.#state === "open" && this.#conn !== undefined && this.#conn.send(frame);
+  }
+
+  /** Closes for good (until the next `open()`): stops reconnecting and waits for sockets to close. */
+  async close(): Promise<void> {
+    this.#life.abort(
+      new SessionDisconnectedError("The session was disconnected.", { sessionId: this.#sessionId }),
+    );
+    this.#state = "idle";
+    const conn = this.#conn;
+    this.#conn = undefined;
+    const closing = [...this.#stale].map((c) => c.close(1000, "client disconnect", 1000));
+    if (conn) closing.push(conn.close());
+    await Promise.all(closing);
+    await this.#opening?.catch(() => {});
+  }
+
+  async #firstAttach(): Promise<void> {
+    try {
+      if (!this.#prepared && this.#sessionId !== undefined) {
+        await this.#handlers.beforeFirstAttach(this.#sessionId, this.#life.signal);
+      }
+      this.#prepared = true;
+      await this.#attempt();
+    } catch (error) {
+      if (this.#state === "connecting") this.#state = "idle";
+      throw this.#firstAttachError(error);
+    }
+  }
+
+  #firstAttachError(error: unknown): unknown {
+    if (this.#life.signal.aborted) return this.#life.signal.reason;
+    if (!(error instanceof ConnectFailure)) return error;
+    const verdict = closeVerdict(error.code);
+    if (verdict.error) return verdict.error(error.engineMessage, this.#sessionId);
+    if (error.code === 0) {
+      return new ApiTimeoutError(`${error.message} Check that ${this.#options.url} is a session engine.`, {
+        cause: error,
+      });
+    }
+    return new ApiConnectionError(
+      `Could not open the session socket at ${this.#options.url}: ${error.message} Check baseUrl and that the engine is running.`,
+      { cause: error },
+    );
+  }
+
+  #attempt(): Promise<Connection> {
+    const target: SessionTarget = this.#sessionId === undefined
+      ? this.#options.target
+      : { session_id: this.#sessionId, last_seq: this.#handlers.cursor() };
+    return Connection.open({
+      url: this.#options.url,
+      hello: {
+        type: "hello",
+        protocol_version: PROTOCOL_VERSION,
+        api_key: this.#options.apiKey,
+        target,
+        client: { name: SDK_NAME, version: SDK_VERSION },
+      },
+      handshakeTimeoutMs: this.#options.handshakeTimeoutMs,
+      heartbeat: this.#options.heartbeat,
+      signal: this.#life.signal,
+      context: () => ({ sessionId: this.#sessionId ?? "", seq: this.#handlers.cursor() }),
+      onEvent: (event, conn) => this.#onEvent(event, conn),
+      onClose: (info, conn) => this.#onClose(info, conn),
+    });
+  }
+
+  #onEvent(event: SessionEvent, conn: Connection): void {
+    if (event.type === "session_connected" && this.#conn !== conn) {
+      if (this.#life.signal.aborted) return;
+      this.#conn = conn;
+      this.#sessionId = event.sessionId;
+      this.#state = "open";
+      this.#handlers.onOpen();
+    }
+    if (this.#conn === conn) this.#handlers.onEvent(event);
+  }
+
+  #onClose(info: CloseInfo, conn: Connection): void {
+    if (this.#conn !== conn) return;
+    this.#conn = undefined;
+    this.#stale.add(conn);
+    conn.closed.then(() => this.#stale.delete(conn));
+    const verdict = closeVerdict(info.code);
+    if (verdict.error) {
+      this.#state = "idle";
+      this.#handlers.onEnd(verdict.error(info.message ?? (info.reason || undefined), this.#sessionId));
+      return;
+    }
+    this.#state = "reconnecting";
+    this.#handlers.onDown();
+    const tracked: Promise<void> = this.#reconnect(verdict.minDelayMs).finally(() => {
+      if (this.#opening === tracked) this.#opening = undefined;
+    });
+    this.#opening = tracked;
+    // Failures reach listeners through onEnd; the promise only tells waiters when it is over.
+    tracked.catch(() => {});
+  }
+
+  async #reconnect(minDelayMs: number): Promise<void> {
+    const signal = this.#life.signal;
+    const policy = this.#options.reconnect;
+    let floor = minDelayMs;
+    let lastProblem = "the socket dropped";
+    for (let attempt = 1; attempt <= policy.maxRetries; attempt++) {
+      try {
+        await delay(backoffDelay(policy, attempt, floor), signal);
+        await this.#attempt();
+        return;
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        if (!(error instanceof ConnectFailure)) {
+          lastProblem = error instanceof Error ? error.message : String(error);
+          continue;
+        }
+        const verdict = closeVerdict(error.code);
+        if (verdict.error) {
+          this.#state = "idle";
+          const final = verdict.error(error.engineMessage, this.#sessionId);
+          this.#handlers.onEnd(final);
+          throw final;
+        }
+        floor = verdict.minDelayMs;
+        lastProblem = error.message;
+      }
+    }
+    this.#state = "idle";
+    const gaveUp = new SessionDisconnectedError(
+      `Lost the connection to session ${this.#sessionId} and could not reconnect after ` +
+        `${policy.maxRetries} attempts (last problem: ${lastProblem}). The session may still be alive on the ` +
+        `engine: resume it with new Session({ sessionId }) once the engine is reachable.`,
+      { sessionId: this.#sessionId },
+    );
+    this.#handlers.onEnd(gaveUp);
+    throw gaveUp;
+  }
+}
+
+/** Waits for `promise`, or rejects with `signal.reason` when the signal aborts first. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  const { promise: aborted, reject } = Promise.withResolvers<never>();
+  const onAbort = () => reject(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
+}

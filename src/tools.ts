@@ -1,0 +1,66 @@
+/**
+ * Constants for agent and tool settings, derived from the enums of the generated REST schema.
+ *
+ * @module
+ */
+import type { components } from "./generated/rest.ts";
+import { restSchema } from "./generated/rest_schema.ts";
+import { type EnumObject, enumObject } from "./enum_object.ts";
+
+function schemaEnum<T extends string>(path: readonly string[]): readonly T[] {
+  let node: unknown = restSchema.$defs;
+  for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
+  const values = (node as { enum?: unknown } | undefined)?.enum;
+  if (!Array.isArray(values) || !values.every((v) => typeof v === "string")) {
+    throw new Error(`The REST schema has no string enum at ${path.join(".")}; regenerate src/generated.`);
+  }
+  return values as T[];
+}
+
+/** `conversational` or `functional`. */
+export type AgentType = components["schemas"]["AgentType"];
+
+/**
+ * Agent kinds: conversational agents hold sessions; functional agents run stateless jobs.
+ *
+ * @example
+ * ```ts
+ * import { AgentType } from "@vectorshift/sdk";
+ * console.log(AgentType.CONVERSATIONAL); // "conversational"
+ * ```
+ */
+export const AgentType: EnumObject<AgentType> = enumObject(schemaEnum<AgentType>(["AgentType"]));
+
+/** `auto_run`, `let_agent_decide` or `requires_approval`. */
+export type ToolApprovalConfig = components["schemas"]["ToolApprovalConfig"];
+
+/**
+ * When a tool may run: at once, when the model decides, or only after a client approves.
+ *
+ * @example
+ * ```ts
+ * import { ToolApprovalConfig } from "@vectorshift/sdk";
+ * const tool = { name: "calc", tool_type: "calculator", approval_config: ToolApprovalConfig.REQUIRES_APPROVAL };
+ * console.log(tool.approval_config); // "requires_approval"
+ * ```
+ */
+export const ToolApprovalConfig: EnumObject<ToolApprovalConfig> = enumObject(
+  schemaEnum<ToolApprovalConfig>(["ToolApprovalConfig"]),
+);
+
+/** `static` or `dynamic`. */
+export type ToolInputType = components["schemas"]["ToolInput"]["type"];
+
+/**
+ * Tool input kinds: `STATIC` uses a fixed value, `DYNAMIC` lets the model fill it in.
+ *
+ * @example
+ * ```ts
+ * import { ToolInputType } from "@vectorshift/sdk";
+ * const inputs = { expression: { type: ToolInputType.DYNAMIC, description: "What to compute" } };
+ * console.log(inputs.expression.type); // "dynamic"
+ * ```
+ */
+export const ToolInputType: EnumObject<ToolInputType> = enumObject(
+  schemaEnum<ToolInputType>(["ToolInput", "properties", "type"]),
+);
