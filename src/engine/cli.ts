@@ -57,7 +57,11 @@ if (import.meta.main) {
       "No OPENAI_API_KEY or OPENAI_BASE_URL: agents using openai are answered by the offline model simulator.",
     );
   }
+  let stopping = false;
   const stop = () => {
+    // `deno task` forwards the terminal's SIGINT, so the same Ctrl-C can arrive twice.
+    if (stopping) return;
+    stopping = true;
     log("shutting down");
     engine.close().then(() => Deno.exit(0));
   };

@@ -14,7 +14,11 @@ Deno.test("a new session answers session_connected, then session_created as seq 
   assert.equal(connected.logged, false);
   assert.equal(connected.data.resumed, false);
   assert.equal(connected.data.protocol_version, PROTOCOL_VERSION);
-  assert.deepEqual(connected.data.model, { provider: "simulator", model_id: "offline-simulator-1", simulated: true });
+  assert.deepEqual(connected.data.model, {
+    provider: "simulator",
+    model_id: "offline-simulator-1",
+    simulated: true,
+  });
   assert.equal(connected.data.heartbeat_interval_ms, 15_000);
   const created = await client.next("session_created");
   assert.equal(created.seq, 1);
@@ -86,7 +90,11 @@ Deno.test("unknown and other organisations' agents, chatbots and sessions are re
   const agent = await createAgent(engine, {}, "vs-a");
   const { client: owner } = await TestClient.connect(engine.url, "vs-a", { agent_id: agent.id });
   const sessionId = (await owner.next("session_created")).session_id;
-  for (const target of [{ agent_id: agent.id }, { session_id: sessionId }, { chatbot_id: "cbt_x" }, { session_id: "ses_x" }]) {
+  for (
+    const target of [{ agent_id: agent.id }, { session_id: sessionId }, { chatbot_id: "cbt_x" }, {
+      session_id: "ses_x",
+    }]
+  ) {
     const client = await TestClient.open(engine.url);
     client.send(hello("vs-b", target));
     const error = await client.next("error");
@@ -94,7 +102,10 @@ Deno.test("unknown and other organisations' agents, chatbots and sessions are re
     assert.equal((await client.closed).code, CloseCode.session_not_found);
   }
   assert.equal((await rest(engine, "GET", `/v1/sessions/${sessionId}`, undefined, "vs-b")).status, 404);
-  assert.equal((await rest(engine, "POST", `/v1/sessions/${sessionId}/terminate`, undefined, "vs-b")).status, 404);
+  assert.equal(
+    (await rest(engine, "POST", `/v1/sessions/${sessionId}/terminate`, undefined, "vs-b")).status,
+    404,
+  );
   await owner.close();
 });
 
@@ -127,7 +138,9 @@ Deno.test("a socket that does not authenticate in time is closed with 4002", asy
 Deno.test("a socket that sends nothing for twice the heartbeat interval is closed with 4000; pings keep it open", async () => {
   await using engine = await testEngine({ heartbeatIntervalMs: 60 });
   const agent = await createAgent(engine);
-  const { client: pinger, connected } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  const { client: pinger, connected } = await TestClient.connect(engine.url, engine.apiKey, {
+    agent_id: agent.id,
+  });
   assert.equal(connected.data.heartbeat_interval_ms, 60);
   const { client: silent } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
   for (let i = 0; i < 6; i++) {

@@ -77,7 +77,10 @@ Deno.test("agents: name clash 409, schema violation 422 naming the field, bad JS
   assert.equal(clash.status, 409);
   assert.match(clash.body.error, /already exists/);
 
-  const invalid = await rest<ErrorBody>(engine, "POST", "/v1/agents", { name: "X", llm_info: { provider: "simulator" } });
+  const invalid = await rest<ErrorBody>(engine, "POST", "/v1/agents", {
+    name: "X",
+    llm_info: { provider: "simulator" },
+  });
   assert.equal(invalid.status, 422);
   assert.match(invalid.body.error, /llm_info/);
   const badTool = await rest<ErrorBody>(engine, "POST", "/v1/agents", {
@@ -123,13 +126,28 @@ Deno.test("each key is an organisation: another organisation's agent and chatbot
   const agent = await createAgent(engine, { name: "Shared name" }, "vs-org-a");
   await createAgent(engine, { name: "Shared name" }, "vs-org-b");
   assert.equal((await rest(engine, "GET", `/v1/agents/${agent.id}`, undefined, "vs-org-b")).status, 404);
-  assert.equal((await rest(engine, "PATCH", `/v1/agents/${agent.id}`, { name: "x" }, "vs-org-b")).status, 404);
+  assert.equal(
+    (await rest(engine, "PATCH", `/v1/agents/${agent.id}`, { name: "x" }, "vs-org-b")).status,
+    404,
+  );
   const list = await rest<AgentList>(engine, "GET", "/v1/agents", undefined, "vs-org-b");
   assert.equal(list.body.total, 1);
-  const chatbot = await rest<{ id: string }>(engine, "POST", "/v1/chatbots", { name: "Bot", agent_id: agent.id });
+  const chatbot = await rest<{ id: string }>(engine, "POST", "/v1/chatbots", {
+    name: "Bot",
+    agent_id: agent.id,
+  });
   assert.equal(chatbot.status, 201);
-  assert.equal((await rest(engine, "GET", `/v1/chatbots/${chatbot.body.id}`, undefined, "vs-org-b")).status, 404);
-  const foreignBind = await rest(engine, "POST", "/v1/chatbots", { name: "Bot", agent_id: agent.id }, "vs-org-b");
+  assert.equal(
+    (await rest(engine, "GET", `/v1/chatbots/${chatbot.body.id}`, undefined, "vs-org-b")).status,
+    404,
+  );
+  const foreignBind = await rest(
+    engine,
+    "POST",
+    "/v1/chatbots",
+    { name: "Bot", agent_id: agent.id },
+    "vs-org-b",
+  );
   assert.equal(foreignBind.status, 404);
 });
 
@@ -146,10 +164,19 @@ Deno.test("chatbots: create bound to an agent, fetch by id or name, delete", asy
   assert.deepEqual((await rest(engine, "GET", `/v1/chatbots/${created.body.id}`)).body, created.body);
   const byName = await rest<components["schemas"]["ChatbotList"]>(engine, "GET", "/v1/chatbots?name=Support");
   assert.deepEqual(byName.body.chatbots.map((c) => c.id), [created.body.id]);
-  assert.equal((await rest(engine, "POST", "/v1/chatbots", { name: "Support", agent_id: agent.id })).status, 409);
-  assert.equal((await rest(engine, "POST", "/v1/chatbots", { name: "Other", agent_id: "agt_missing" })).status, 404);
+  assert.equal(
+    (await rest(engine, "POST", "/v1/chatbots", { name: "Support", agent_id: agent.id })).status,
+    409,
+  );
+  assert.equal(
+    (await rest(engine, "POST", "/v1/chatbots", { name: "Other", agent_id: "agt_missing" })).status,
+    404,
+  );
   const functional = await createAgent(engine, { type: "functional" });
-  assert.equal((await rest(engine, "POST", "/v1/chatbots", { name: "F", agent_id: functional.id })).status, 422);
+  assert.equal(
+    (await rest(engine, "POST", "/v1/chatbots", { name: "F", agent_id: functional.id })).status,
+    422,
+  );
   assert.deepEqual((await rest(engine, "DELETE", `/v1/chatbots/${created.body.id}`)).body, {
     status: "success",
     id: created.body.id,

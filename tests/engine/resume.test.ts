@@ -3,6 +3,7 @@ import type { ServerEvent } from "../../src/generated/protocol.ts";
 import { CloseCode } from "../../src/generated/protocol_schema.ts";
 import type { components } from "../../src/generated/rest.ts";
 import { createAgent, metric, rest, testEngine } from "./support/engine_fixture.ts";
+import { TcpProxy } from "./support/tcp_proxy.ts";
 import { TestClient } from "./support/ws_client.ts";
 
 const logged = (events: ServerEvent[]) => events.filter((e) => e.logged);
@@ -14,7 +15,10 @@ Deno.test("two sockets on one session both receive every logged event, in order"
   const agent = await createAgent(engine);
   const { client: a } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
   const sessionId = (await a.next("session_created")).session_id;
-  const { client: b } = await TestClient.connect(engine.url, engine.apiKey, { session_id: sessionId, last_seq: 0 });
+  const { client: b } = await TestClient.connect(engine.url, engine.apiKey, {
+    session_id: sessionId,
+    last_seq: 0,
+  });
   assert.equal(await metric(engine, "vectorshift_attached_sockets"), 2);
   b.post("from-b", "Hello from the second socket");
   const seenByA = await a.until(isComplete);
@@ -35,7 +39,9 @@ Deno.test("resume after server-side socket kills replays exactly the missed even
   client.post("essay", ESSAY);
   let complete: ServerEvent | undefined;
   for (let drop = 0; drop < 3 && !complete; drop++) {
-    const read = await client.until((e) => e.type === "message_delta" && e.data.index % 40 === 39 || isComplete(e));
+    const read = await client.until((e) =>
+      e.type === "message_delta" && e.data.index % 40 === 39 || isComplete(e)
+    );
     all.push(...logged(read));
     complete = read.find(isComplete);
     if (complete) break;
@@ -47,7 +53,10 @@ Deno.test("resume after server-side socket kills replays exactly the missed even
     all.push(...tail);
     complete = tail.find(isComplete);
     const lastSeq = all.at(-1)?.seq ?? 0;
-    const resumed = await TestClient.connect(engine.url, engine.apiKey, { session_id: sessionId, last_seq: lastSeq });
+    const resumed = await TestClient.connect(engine.url, engine.apiKey, {
+      session_id: sessionId,
+      last_seq: lastSeq,
+    });
     assert.equal(resumed.connected.data.resumed, true);
     assert.equal(resumed.connected.data.replay_from_seq, lastSeq);
     client = resumed.client;
@@ -119,4 +128,41 @@ Deno.test("a cursor older than the retained log gets resync_required before the 
   const noResync = await fresh.until((e) => e.seq === head);
   assert.deepEqual(noResync.map((e) => e.type === "resync_required" ? -1 : e.seq), [head - 1, head]);
   await Promise.all([client.close(), late.close(), fresh.close()]);
+});
+
+Deno.test("resume after abrupt TCP kills (no close frame) replays exactly the missed events", async () => {
+  await using engine = await testEngine({ offlineModel: { tokensPerSecond: 3000 } });
+  const proxy = TcpProxy.start(engine.url);
+  try {
+    const agent = await createAgent(engine);
+    let { client } = await TestClient.connect(proxy.url, engine.apiKey, { agent_id: agent.id });
+    const sessionId = (await client.next("session_created")).session_id;
+    const seen: ServerEvent[] = [client.events[1] as ServerEvent];
+    client.post("essay", ESSAY);
+    for (let kill = 0; kill < 3; kill++) {
+      seen.push(
+        ...logged(await client.until((e) => e.type === "message_delta" && e.data.index >= 30 * (kill + 1))),
+      );
+      await proxy.killAll();
+      const closed = await client.closed;
+      assert.notEqual(closed.code, CloseCode.normal);
+      seen.push(...logged(client.drain()));
+      const lastSeq = seen.at(-1)?.seq ?? 0;
+      ({ client } = await TestClient.connect(proxy.url, engine.apiKey, {
+        session_id: sessionId,
+        last_seq: lastSeq,
+      }));
+    }
+    seen.push(...logged(await client.until(isComplete)));
+    assert.deepEqual(seen.map((e) => e.seq), seen.map((_, i) => i + 1), "every seq exactly once, in order");
+    const final = seen.at(-1);
+    assert.ok(final?.type === "message_complete");
+    assert.equal(
+      seen.flatMap((e) => e.type === "message_delta" ? [e.data.delta] : []).join(""),
+      final.data.text,
+    );
+    await client.close();
+  } finally {
+    await proxy.close();
+  }
 });

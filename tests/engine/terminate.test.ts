@@ -10,10 +10,15 @@ const ESSAY = "Write a long essay about the history of computing.";
 
 Deno.test("terminate mid-stream stops generation, closes every socket with 4010, and refuses later attaches", async () => {
   await using engine = await testEngine({ offlineModel: { tokensPerSecond: 500 } });
-  const agent = await createAgent(engine, { instructions: "Write a very long essay about the history of computing." });
+  const agent = await createAgent(engine, {
+    instructions: "Write a very long essay about the history of computing.",
+  });
   const { client: a } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
   const sessionId = (await a.next("session_created")).session_id;
-  const { client: b } = await TestClient.connect(engine.url, engine.apiKey, { session_id: sessionId, last_seq: 1 });
+  const { client: b } = await TestClient.connect(engine.url, engine.apiKey, {
+    session_id: sessionId,
+    last_seq: 1,
+  });
   a.post("go", "Go ahead, write the essay.");
   const first = await a.next("message_delta");
   assert.equal(first.data.delta, "The");
@@ -34,7 +39,12 @@ Deno.test("terminate mid-stream stops generation, closes every socket with 4010,
   assert.equal(await metric(engine, 'vectorshift_sessions{state="active"}'), 0);
 
   const late = await TestClient.open(engine.url);
-  late.send({ type: "hello", protocol_version: 1, api_key: engine.apiKey, target: { session_id: sessionId } });
+  late.send({
+    type: "hello",
+    protocol_version: 1,
+    api_key: engine.apiKey,
+    target: { session_id: sessionId },
+  });
   const refused = await late.next("error");
   assert.equal(refused.data.code, "session_terminated");
   assert.equal(refused.data.fatal, true);
@@ -98,7 +108,12 @@ Deno.test("terminate's abort reaches a hosted provider: the engine stops reading
   try {
     await using engine = await testEngine();
     const agent = await createAgent(engine, {
-      llm_info: { provider: "openai", model_id: "test-model", api_key: "sk-test", base_url: upstream.baseUrl },
+      llm_info: {
+        provider: "openai",
+        model_id: "test-model",
+        api_key: "sk-test",
+        base_url: upstream.baseUrl,
+      },
     });
     const { client, connected } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
     assert.equal(connected.data.model.simulated, false);

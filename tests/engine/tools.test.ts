@@ -16,7 +16,11 @@ async function sessionWith(tools: Tool[], options: Parameters<typeof testEngine>
 }
 
 Deno.test("an auto_run tool emits tool_call then tool_result, and the model answers with the result", async () => {
-  const { engine, client } = await sessionWith([{ name: "calc", tool_type: "calculator", approval_config: "auto_run" }]);
+  const { engine, client } = await sessionWith([{
+    name: "calc",
+    tool_type: "calculator",
+    approval_config: "auto_run",
+  }]);
   await using _ = engine;
   client.post("q", "What is 23 * 19?");
   const events = await client.until(isComplete);
@@ -58,10 +62,16 @@ Deno.test("a search tool emits search_result between tool_call and tool_result",
 
 Deno.test("documents added over REST are searchable by that organisation only", async () => {
   await using engine = await testEngine({ apiKeys: ["vs-a", "vs-b"] });
-  const added = await rest<components["schemas"]["KnowledgeDocument"]>(engine, "POST", "/v1/knowledge/documents", {
-    title: "Warranty",
-    text: "The warranty lasts three years.",
-  }, "vs-a");
+  const added = await rest<components["schemas"]["KnowledgeDocument"]>(
+    engine,
+    "POST",
+    "/v1/knowledge/documents",
+    {
+      title: "Warranty",
+      text: "The warranty lasts three years.",
+    },
+    "vs-a",
+  );
   assert.equal(added.status, 201);
   assert.equal(added.body.chars, 31);
   for (const [key, expected] of [["vs-a", 1], ["vs-b", 0]] as const) {
@@ -114,7 +124,12 @@ Deno.test("requires_approval pauses the turn; approving with confirm overrides t
   assert.deepEqual(request.data.arguments, { expression: "23 * 19" });
   assert.match(request.data.tool_id, /^tool_/);
   assert.equal(read.filter((e) => e.type === "tool_call").length, 0, "nothing runs before approval");
-  client.send({ type: "approval_response", request_id: request.data.request_id, approved: true, confirm: { expression: "6 * 7" } });
+  client.send({
+    type: "approval_response",
+    request_id: request.data.request_id,
+    approved: true,
+    confirm: { expression: "6 * 7" },
+  });
   const call = await client.next("tool_call");
   assert.deepEqual(call.data.arguments, { expression: "6 * 7" });
   assert.equal(call.data.call_id, request.data.call_id);
@@ -134,11 +149,18 @@ Deno.test("denying an approval gives the model a denied result with the reason",
   await using _ = engine;
   client.post("q", "What is 23 * 19?");
   const request = await client.next("approval_request");
-  client.send({ type: "approval_response", request_id: request.data.request_id, approved: false, deny_reason: "not today" });
+  client.send({
+    type: "approval_response",
+    request_id: request.data.request_id,
+    approved: false,
+    deny_reason: "not today",
+  });
   const events = await client.until(isComplete);
   assert.equal(events.filter((e) => e.type === "tool_call").length, 0);
   const result = events.find((e) => e.type === "tool_result");
-  assert.ok(result?.type === "tool_result" && result.data.status === "denied" && result.data.result === "not today");
+  assert.ok(
+    result?.type === "tool_result" && result.data.status === "denied" && result.data.result === "not today",
+  );
   const complete = events.at(-1);
   assert.ok(complete?.type === "message_complete" && /not today/.test(complete.data.text));
   await client.close();

@@ -17,10 +17,18 @@ Deno.test("a post is acknowledged, then answered by one turn in the documented o
   client.post("p1", "What is a compiler?");
   const events = await client.until(isIdle);
   const types = events.map((e) => e.type);
-  assert.deepEqual(types.slice(0, 4), ["message_posted", "participant_status", "thinking", "message_streaming"]);
+  assert.deepEqual(types.slice(0, 4), [
+    "message_posted",
+    "participant_status",
+    "thinking",
+    "message_streaming",
+  ]);
   assert.deepEqual(types.slice(-2), ["message_complete", "participant_status"]);
   const posted = events[0];
-  assert.ok(posted?.type === "message_posted" && posted.logged && !posted.data.duplicate && posted.data.post_id === "p1");
+  assert.ok(
+    posted?.type === "message_posted" && posted.logged && !posted.data.duplicate &&
+      posted.data.post_id === "p1",
+  );
   assert.deepEqual(events.map((e) => e.seq), events.map((_, i) => i + 2), "logged seqs are consecutive");
   const deltas = events.filter((e) => e.type === "message_delta");
   assert.deepEqual(deltas.map((d) => d.data.index), deltas.map((_, i) => i));
@@ -199,7 +207,9 @@ Deno.test("session memory: the model sees earlier turns only when memory is on",
 Deno.test("sessions over REST: create, attach by id, state, chatbot sessions", async () => {
   await using engine = await testEngine();
   const agent = await createAgent(engine);
-  const created = await rest<components["schemas"]["SessionInfo"]>(engine, "POST", "/v1/sessions", { agent_id: agent.id });
+  const created = await rest<components["schemas"]["SessionInfo"]>(engine, "POST", "/v1/sessions", {
+    agent_id: agent.id,
+  });
   assert.equal(created.status, 201);
   assert.equal(created.body.state, "active");
   assert.equal(created.body.head_seq, 1);
@@ -208,7 +218,11 @@ Deno.test("sessions over REST: create, attach by id, state, chatbot sessions", a
   const { client, connected } = await TestClient.connect(engine.url, engine.apiKey, target);
   assert.equal(connected.data.resumed, true);
   assert.equal((await client.next("session_created")).seq, 1);
-  const info = await rest<components["schemas"]["SessionInfo"]>(engine, "GET", `/v1/sessions/${created.body.id}`);
+  const info = await rest<components["schemas"]["SessionInfo"]>(
+    engine,
+    "GET",
+    `/v1/sessions/${created.body.id}`,
+  );
   assert.equal(info.body.attached_sockets, 1);
   assert.equal(info.body.generating, false);
   assert.equal((await rest(engine, "POST", "/v1/sessions", {})).status, 422);
@@ -217,7 +231,9 @@ Deno.test("sessions over REST: create, attach by id, state, chatbot sessions", a
   assert.equal((await rest(engine, "POST", "/v1/sessions", { agent_id: functional.id })).status, 422);
 
   const bot = await rest<{ id: string }>(engine, "POST", "/v1/chatbots", { name: "Bot", agent_id: agent.id });
-  const { client: botClient } = await TestClient.connect(engine.url, engine.apiKey, { chatbot_id: bot.body.id });
+  const { client: botClient } = await TestClient.connect(engine.url, engine.apiKey, {
+    chatbot_id: bot.body.id,
+  });
   const botCreated = await botClient.next("session_created");
   assert.equal(botCreated.data.chatbot_id, bot.body.id);
   assert.equal(botCreated.data.agent_id, agent.id);

@@ -9,9 +9,10 @@ import { CloseCode, PROTOCOL_VERSION } from "../../generated/protocol_schema.ts"
 import type { components } from "../../generated/rest.ts";
 import type { EngineContext } from "../context.ts";
 import { type EventData, type EventOf, type EventType, makeEvent } from "../events.ts";
-import { type ModelMessage, type ModelTool, ProviderError } from "../model.ts";
+import type { ModelMessage, ModelTool } from "../model.ts";
 import type { PostReceipt, SessionRecord } from "../store/store.ts";
 import { type AnswerOutcome, Approvals } from "./approvals.ts";
+import { describeModel } from "./model_info.ts";
 import { type PostOutcome, Posts } from "./posts.ts";
 import type { ParticipantActivity, TurnScope } from "./scope.ts";
 import { runTurn, type TurnPost } from "./turn.ts";
@@ -39,8 +40,6 @@ interface Attachment {
   live: boolean;
   buffer: string[];
 }
-
-type ModelInfo = EventData<"session_connected">["model"];
 
 /** One session, live in this process. */
 export class SessionRuntime implements TurnScope {
@@ -143,7 +142,7 @@ export class SessionRuntime implements TurnScope {
     const head = this.#head;
     await this.#writes;
     const window = await this.ctx.store.readEvents(this.sessionId, lastSeq);
-    const model = await this.#describeModel();
+    const model = describeModel(this.ctx, await this.ctx.store.getAgent(this.org, this.record.agent_id));
     if (!this.#subs.has(sub)) return false;
     const replayFrom = Math.min(head, Math.max(lastSeq, window.oldestSeq - 1));
     const envelope = { seq: head, logged: false, session_id: this.sessionId };
@@ -271,31 +270,6 @@ export class SessionRuntime implements TurnScope {
       this.ctx.log(`session ${this.sessionId}: turn crashed: ${error}`);
     } finally {
       metrics.activeGenerations--;
-    }
-  }
-
-  async #describeModel(): Promise<ModelInfo> {
-    const agent = await this.ctx.store.getAgent(this.org, this.record.agent_id);
-    if (!agent) {
-      return { provider: "none", model_id: "none", simulated: false, notice: "The agent was deleted." };
-    }
-    try {
-      const { provider, notice } = this.ctx.selectModel(agent.llm_info);
-      const info: ModelInfo = {
-        provider: provider.provider,
-        model_id: provider.modelId,
-        simulated: provider.simulated,
-      };
-      if (notice !== undefined) info.notice = notice;
-      return info;
-    } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
-      return {
-        provider: agent.llm_info.provider,
-        model_id: agent.llm_info.model_id,
-        simulated: false,
-        notice: error.message,
-      };
     }
   }
 }

@@ -7,12 +7,11 @@
 import type { ContentPart } from "../../generated/protocol.ts";
 import type { components } from "../../generated/rest.ts";
 import { newId } from "../ids.ts";
-import { type ModelMessage, type ModelToolCall, ProviderError } from "../model.ts";
+import { type ModelMessage, type ModelTool, type ModelToolCall, ProviderError } from "../model.ts";
 import type { Agent, SessionMessage } from "../store/store.ts";
 import { abortable, stopOf } from "./abort.ts";
 import type { TurnScope } from "./scope.ts";
 import { runToolCall } from "./tool_runner.ts";
-import type { ModelTool } from "../model.ts";
 
 /** One user post answered by a turn. */
 export interface TurnPost {
@@ -112,8 +111,10 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     } else if (!stop) {
       const provider = error instanceof ProviderError;
       const message = error instanceof Error ? error.message : String(error);
+      const code = provider ? "provider_error" : "turn_failed";
+      scope.ctx.metrics.error(code);
       scope.emit("error", {
-        code: provider ? "provider_error" : "turn_failed",
+        code,
         error: provider ? `The model provider failed: ${message}` : `The turn failed: ${message}`,
       }, messageId);
       if (!provider) scope.ctx.log(`session ${scope.sessionId}: turn failed: ${error}`);

@@ -6,6 +6,9 @@
 import { type Engine, type EngineOptions, startEngine } from "../../../src/engine/mod.ts";
 import type { components } from "../../../src/generated/rest.ts";
 
+/** What the helpers need of an engine (an in-process `Engine`, or the URL and key of one elsewhere). */
+export type EngineRef = Pick<Engine, "url" | "apiKey">;
+
 /** A REST answer. */
 export interface RestAnswer<T = unknown> {
   status: number;
@@ -20,7 +23,7 @@ export function testEngine(options: EngineOptions = {}): Promise<Engine> {
 
 /** Calls the REST API; `key` null sends no Authorization header. */
 export async function rest<T = Record<string, unknown>>(
-  engine: Engine,
+  engine: EngineRef,
   method: string,
   path: string,
   body?: unknown,
@@ -46,7 +49,7 @@ export async function rest<T = Record<string, unknown>>(
 
 /** Creates a conversational agent on the simulator and returns it. */
 export async function createAgent(
-  engine: Engine,
+  engine: EngineRef,
   fields: Partial<components["schemas"]["AgentCreate"]> = {},
   key: string = engine.apiKey,
 ): Promise<components["schemas"]["Agent"]> {
@@ -60,7 +63,7 @@ export async function createAgent(
 }
 
 /** Reads one sample from the Prometheus text. */
-export async function metric(engine: Engine, sample: string): Promise<number> {
+export async function metric(engine: EngineRef, sample: string): Promise<number> {
   const { body } = await rest<string>(engine, "GET", "/metrics", undefined, null);
   const line = body.split("\n").find((l) => l.startsWith(`${sample} `));
   return line === undefined ? 0 : Number(line.slice(sample.length + 1));

@@ -106,7 +106,9 @@ export class TestClient {
     const read: ServerEvent[] = [];
     const deadline = performance.now() + waitMs;
     while (true) {
-      if (this.#invalid.length > 0) throw new Error(`Invalid frame from the engine: ${this.#invalid.join("; ")}`);
+      if (this.#invalid.length > 0) {
+        throw new Error(`Invalid frame from the engine: ${this.#invalid.join("; ")}`);
+      }
       const event = this.events[this.#cursor];
       if (event) {
         this.#cursor++;
@@ -135,7 +137,9 @@ export class TestClient {
   drain(): ServerEvent[] {
     const rest = this.events.slice(this.#cursor);
     this.#cursor = this.events.length;
-    if (this.#invalid.length > 0) throw new Error(`Invalid frame from the engine: ${this.#invalid.join("; ")}`);
+    if (this.#invalid.length > 0) {
+      throw new Error(`Invalid frame from the engine: ${this.#invalid.join("; ")}`);
+    }
     return rest;
   }
 
@@ -148,5 +152,7 @@ export class TestClient {
 
 function types(events: ServerEvent[]): string {
   const list = events.map((e) => e.type);
-  return list.length > 12 ? `${list.slice(0, 6).join(",")},…,${list.slice(-6).join(",")}` : list.join(",") || "(none)";
+  return list.length > 12
+    ? `${list.slice(0, 6).join(",")},…,${list.slice(-6).join(",")}`
+    : list.join(",") || "(none)";
 }
