@@ -229,7 +229,9 @@ export interface ApprovalResponseFrame {
   /**
    * Argument overrides merged over the arguments the model proposed (approved calls only).
    */
-  confirm?: {};
+  confirm?: {
+    [k: string]: unknown;
+  };
   /**
    * Why the call was denied; passed back to the model.
    */
@@ -451,7 +453,9 @@ export interface ToolCallEvent {
     /**
      * The arguments the tool runs with.
      */
-    arguments: {};
+    arguments: {
+      [k: string]: unknown;
+    };
     /**
      * Call status.
      */
@@ -666,7 +670,9 @@ export interface ApprovalRequestEvent {
     /**
      * The arguments the model proposed.
      */
-    arguments: {};
+    arguments: {
+      [k: string]: unknown;
+    };
   };
 }
 /**
@@ -759,7 +765,9 @@ export interface ErrorEvent {
     /**
      * Machine-readable details, such as `{ "issues": [{ "path": "message.content", "message": "..." }] }` for invalid frames.
      */
-    details?: {};
+    details?: {
+      [k: string]: unknown;
+    };
   };
 }
 /**
@@ -1218,5 +1226,7 @@ export interface Envelope {
   /**
    * The event's payload; its shape depends on `type`.
    */
-  data: {};
+  data: {
+    [k: string]: unknown;
+  };
 }

@@ -158,7 +158,11 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
           "format": "date-time",
           "description": "When the server produced the event (RFC 3339, UTC).",
         },
-        "data": { "type": "object", "description": "The event's payload; its shape depends on `type`." },
+        "data": {
+          "type": "object",
+          "additionalProperties": true,
+          "description": "The event's payload; its shape depends on `type`.",
+        },
       },
       "required": ["type", "seq", "logged", "session_id", "ts", "data"],
     },
@@ -341,6 +345,7 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
         "approved": { "type": "boolean", "description": "True runs the tool; false denies it." },
         "confirm": {
           "type": "object",
+          "additionalProperties": true,
           "description":
             "Argument overrides merged over the arguments the model proposed (approved calls only).",
         },
@@ -576,7 +581,11 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
             },
             "tool_name": { "type": "string", "description": "The tool's name on the agent." },
             "tool_type": { "type": "string", "description": "The tool's type, such as `calculator`." },
-            "arguments": { "type": "object", "description": "The arguments the tool runs with." },
+            "arguments": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "The arguments the tool runs with.",
+            },
             "status": { "enum": ["running"], "description": "Call status." },
           },
           "required": ["call_id", "tool_name", "tool_type", "arguments", "status"],
@@ -783,7 +792,11 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
             "tool_name": { "type": "string", "description": "The tool's name on the agent." },
             "tool_id": { "type": "string", "description": "The tool's id on the agent." },
             "tool_type": { "type": "string", "description": "The tool's type." },
-            "arguments": { "type": "object", "description": "The arguments the model proposed." },
+            "arguments": {
+              "type": "object",
+              "additionalProperties": true,
+              "description": "The arguments the model proposed.",
+            },
           },
           "required": ["request_id", "call_id", "tool_name", "tool_id", "tool_type", "arguments"],
           "additionalProperties": false,
@@ -885,6 +898,7 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
             },
             "details": {
               "type": "object",
+              "additionalProperties": true,
               "description":
                 'Machine-readable details, such as `{ "issues": [{ "path": "message.content", "message": "..." }] }` for invalid frames.',
             },
