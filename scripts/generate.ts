@@ -101,15 +101,38 @@ function protocolConstants(flat: JsonSchema): string {
     ` * The protocol schema with every \`allOf\` flattened, as JSON. Validators are built from it at run`,
     ` * time; see \`src/protocol/validate.ts\`.`,
     ` */`,
-    `export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: unknown } = ${JSON.stringify(flat)};`,
+    `export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: unknown } = ${
+      JSON.stringify(flat)
+    };`,
     ``,
   ];
   return lines.join("\n");
 }
 
+/**
+ * openapi-typescript leaves the `components` interface and its groups without JSDoc; `deno doc --lint`
+ * requires it on everything public, so the generator adds one line each.
+ */
+function documentRootTypes(ts: string): string {
+  return ts
+    .replace(
+      /^export interface components \{$/m,
+      "/** The REST API's reusable shapes (OpenAPI `components`). */\nexport interface components {",
+    )
+    .replace(
+      /^ {4}schemas: \{$/m,
+      "    /** Request and response bodies, by OpenAPI component name. */\n    schemas: {",
+    )
+    .replace(/^ {4}responses: \{$/m, "    /** Shared error responses. */\n    responses: {")
+    .replace(
+      /^ {4}(parameters|requestBodies|headers|pathItems): never;$/gm,
+      "    /** Unused. */\n    $1: never;",
+    );
+}
+
 async function restTypes(): Promise<string> {
   const ast = await openapiTS(new URL(openapiPath, root));
-  return banner(openapiPath) + "\n" + astToString(ast);
+  return banner(openapiPath) + "\n" + documentRootTypes(astToString(ast));
 }
 
 function restSchemas(openapi: JsonSchema): string {

@@ -205,17 +205,61 @@ export class Agent {
     return this.#record.updated_at;
   }
 
-  /** Sets new instructions locally; `save()` persists them. */
+  /**
+   * Sets new instructions locally; `save()` persists them.
+   *
+   * @example
+   * ```ts
+   * import { Agent } from "@vectorshift/sdk";
+   * const agent = new Agent({
+   *   id: "agt_local",
+   *   name: "Local",
+   *   type: "conversational",
+   *   llm_info: { provider: "simulator", model_id: "offline-simulator-1" },
+   *   instructions: "Be brief.",
+   *   tools: [],
+   *   memory_config: {},
+   *   created_at: "2026-01-01T00:00:00Z",
+   *   updated_at: "2026-01-01T00:00:00Z",
+   * });
+   * agent.updateInstructions("Answer in one sentence.");
+   * console.log(agent.instructions); // "Answer in one sentence."
+   * ```
+   */
   updateInstructions(instructions: string): void {
     this.#dirty.instructions = instructions;
   }
 
-  /** Sets new model settings locally; `save()` persists them. */
+  /**
+   * Sets new model settings locally; `save()` persists them.
+   *
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function useMini(agent: Agent) {
+   *   agent.updateLlmInfo({ provider: "openai", model_id: "gpt-4o-mini" });
+   *   await agent.save();
+   * }
+   * console.log(typeof useMini);
+   * ```
+   */
   updateLlmInfo(llmInfo: LlmInfo): void {
     this.#dirty.llm_info = structuredClone(llmInfo);
   }
 
-  /** Sets new memory settings locally; `save()` persists them. */
+  /**
+   * Sets new memory settings locally; `save()` persists them.
+   *
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function forget(agent: Agent) {
+   *   agent.updateMemoryConfig({ enable_session_memory: false });
+   *   await agent.save();
+   * }
+   * console.log(typeof forget);
+   * ```
+   */
   updateMemoryConfig(memoryConfig: MemoryConfig): void {
     this.#dirty.memory_config = structuredClone(memoryConfig);
   }
@@ -224,6 +268,20 @@ export class Agent {
    * Adds a tool locally; `save()` persists it.
    *
    * @throws {VectorshiftError} The tool has no name, or the agent already has a tool with that name.
+   * @example
+   * ```ts
+   * import { type Agent, ToolApprovalConfig, ToolInputType } from "@vectorshift/sdk";
+   * async function addCalculator(agent: Agent) {
+   *   agent.addTool({
+   *     name: "calculator",
+   *     tool_type: "calculator",
+   *     approval_config: ToolApprovalConfig.REQUIRES_APPROVAL,
+   *     inputs: { expression: { type: ToolInputType.DYNAMIC, description: "What to compute" } },
+   *   });
+   *   await agent.save();
+   * }
+   * console.log(typeof addCalculator);
+   * ```
    */
   addTool(tool: Tool): void {
     if (!tool.name) throw new VectorshiftError("addTool() needs a tool with a non-empty name.");
@@ -239,6 +297,16 @@ export class Agent {
    * Removes a tool locally by tool, name or `tool_type`; `save()` persists it.
    *
    * @throws {VectorshiftError} No tool matches.
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function dropSearch(agent: Agent) {
+   *   agent.removeTool("archive_search"); // a name, a tool, or a tool_type
+   *   await agent.save();
+   *   console.log(agent.tools.map((t) => t.name));
+   * }
+   * console.log(typeof dropSearch);
+   * ```
    */
   removeTool(toolOrName: Tool | string): void {
     const key = typeof toolOrName === "string" ? toolOrName : toolOrName.name;
@@ -272,7 +340,19 @@ export class Agent {
     return this;
   }
 
-  /** Deletes the agent; its sessions are terminated. */
+  /**
+   * Deletes the agent; its sessions are terminated.
+   *
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function remove(agent: Agent) {
+   *   const { id } = await agent.delete();
+   *   console.log(`deleted ${id}`);
+   * }
+   * console.log(typeof remove);
+   * ```
+   */
   async delete(options: CallOptions = {}): Promise<Deleted> {
     const path = `/v1/agents/${encodeURIComponent(this.id)}`;
     return await request<Deleted>("DELETE", path, callOf(options, this.#client));
@@ -298,7 +378,19 @@ export class Agent {
     return new Session({ ...this.#client, ...rest, ...(sessionId ? { sessionId } : { agentId: this.id }) });
   }
 
-  /** A handle on an existing session of this agent, not yet connected. */
+  /**
+   * A handle on an existing session of this agent, not yet connected.
+   *
+   * @example
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function continueChat(agent: Agent, sessionId: string) {
+   *   await using session = await agent.resumeSession(sessionId);
+   *   await session.send("Where were we?");
+   * }
+   * console.log(typeof continueChat);
+   * ```
+   */
   // deno-lint-ignore require-await
   async resumeSession(sessionId: string, options: AgentSessionOptions = {}): Promise<Session> {
     this.#assertConversational("resumeSession()");

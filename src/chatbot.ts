@@ -131,7 +131,18 @@ export class Chatbot {
     return this.#record.created_at;
   }
 
-  /** Deletes the chatbot. */
+  /**
+   * Deletes the chatbot.
+   *
+   * @example
+   * ```ts
+   * import type { Chatbot } from "@vectorshift/sdk";
+   * async function retire(bot: Chatbot) {
+   *   await bot.delete();
+   * }
+   * console.log(typeof retire);
+   * ```
+   */
   async delete(options: CallOptions = {}): Promise<Deleted> {
     const path = `/v1/chatbots/${encodeURIComponent(this.id)}`;
     return await request<Deleted>("DELETE", path, {
@@ -140,7 +151,19 @@ export class Chatbot {
     });
   }
 
-  /** A new session through this chatbot, not yet connected. */
+  /**
+   * A new session through this chatbot, not yet connected.
+   *
+   * @example
+   * ```ts
+   * import type { Chatbot } from "@vectorshift/sdk";
+   * async function hello(bot: Chatbot) {
+   *   await using session = await bot.createSession();
+   *   await session.send("Hi!");
+   * }
+   * console.log(typeof hello);
+   * ```
+   */
   // deno-lint-ignore require-await
   async createSession(options: AgentSessionOptions = {}): Promise<Session> {
     return new Session({ ...this.#client, ...options, chatbotId: this.id });

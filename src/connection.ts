@@ -29,16 +29,20 @@ export interface CloseInfo {
 
 /** A failed attempt: the socket closed (or timed out) before `session_connected`. */
 export class ConnectFailure extends Error {
-  /** Close code, or 0 when the handshake timed out. */
+  /** Close code (some runtimes report 0 when the connection could not be made at all). */
   readonly code: number;
   /** Text of the engine's fatal `error` event, if one came. */
   readonly engineMessage: string | undefined;
+  /** True when no `session_connected` came within the handshake timeout. */
+  readonly timedOut: boolean;
 
-  constructor(message: string, code: number, engineMessage: string | undefined) {
+  /** Records why the attempt failed. */
+  constructor(message: string, code: number, engineMessage: string | undefined, timedOut = false) {
     super(message);
     this.name = "ConnectFailure";
     this.code = code;
     this.engineMessage = engineMessage;
+    this.timedOut = timedOut;
   }
 }
 
@@ -115,6 +119,7 @@ export class Connection {
           `No session_connected within ${this.#options.handshakeTimeoutMs} ms.`,
           0,
           this.#fatal,
+          true,
         ),
       );
     }, this.#options.handshakeTimeoutMs);
@@ -154,9 +159,11 @@ export class Connection {
         cleanup();
         reject(
           new ConnectFailure(
-            `The socket closed before the handshake finished (code ${close.code}${
-              close.reason ? `, ${close.reason}` : ""
-            }).`,
+            close.code === 0 || close.code === 1006
+              ? "The connection could not be made, or was cut before the handshake finished."
+              : `The socket closed before the handshake finished (code ${close.code}${
+                close.reason ? `, ${close.reason}` : ""
+              }).`,
             close.code,
             this.#fatal,
           ),

@@ -29,6 +29,7 @@ export class EventQueue<T> {
   #ended: { error?: unknown; failed: boolean } | undefined;
   #dropped = 0;
 
+  /** Creates an empty queue with the given bound and overflow policy. */
   constructor(options: EventQueueOptions<T>) {
     this.#maxSize = options.maxSize;
     this.#onOverflow = options.onOverflow;

@@ -28,7 +28,15 @@ export interface ReconnectOptions {
 /** {@link ReconnectOptions} with every default filled in. */
 export type ReconnectPolicy = Required<ReconnectOptions>;
 
-/** The documented reconnect defaults. */
+/**
+ * The documented reconnect defaults.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RECONNECT } from "@vectorshift/sdk";
+ * console.log(DEFAULT_RECONNECT); // { maxRetries: 8, initialDelayMs: 100, maxDelayMs: 5000, factor: 2 }
+ * ```
+ */
 export const DEFAULT_RECONNECT: ReconnectPolicy = Object.freeze({
   maxRetries: 8,
   initialDelayMs: 100,

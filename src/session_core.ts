@@ -42,6 +42,7 @@ export class SessionCore {
   /** Per-session credentials (falling back to `configure()` and the environment). */
   readonly client: ClientOptions;
 
+  /** Validates the options; nothing is opened yet. */
   constructor(options: SessionOptions) {
     const targets = [options.sessionId, options.agentId, options.chatbotId].filter((v) => v !== undefined);
     if (targets.length !== 1) {

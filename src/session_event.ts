@@ -28,6 +28,15 @@ export const SessionEventType: EnumObject<SessionEventType> = enumObject(SERVER_
 /**
  * The `type` of an event whose wire type this SDK version does not know (a newer engine); its wire
  * type is in `rawType`. Delivered instead of thrown, for forward compatibility.
+ *
+ * @example
+ * ```ts
+ * import { type SessionEvent, UNKNOWN_EVENT_TYPE } from "@vectorshift/sdk";
+ * function describe(event: SessionEvent): string {
+ *   return event.type === UNKNOWN_EVENT_TYPE ? `newer event ${event.rawType}` : event.type;
+ * }
+ * console.log(typeof describe);
+ * ```
  */
 export const UNKNOWN_EVENT_TYPE = "unknown" as const;
 
@@ -220,5 +229,16 @@ export function sdkErrorEvent(
   }) as unknown as SessionEventOf<"error">;
 }
 
-/** The text of the error a queue overflow reports, as documented by VectorShift. */
+/**
+ * The text of the error a queue overflow reports (`event.error`), as documented by VectorShift.
+ *
+ * @example
+ * ```ts
+ * import { QUEUE_OVERFLOW_ERROR, type SessionEvent } from "@vectorshift/sdk";
+ * function lostSome(event: SessionEvent): boolean {
+ *   return event.error === QUEUE_OVERFLOW_ERROR;
+ * }
+ * console.log(typeof lostSome);
+ * ```
+ */
 export const QUEUE_OVERFLOW_ERROR = "subscriber queue overflow";

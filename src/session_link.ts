@@ -62,6 +62,7 @@ export class SessionLink {
   #life = new AbortController();
   #prepared = false;
 
+  /** A link in the idle state; `open()` attaches. */
   constructor(options: LinkOptions, handlers: LinkHandlers) {
     this.#options = options;
     this.#handlers = handlers;
@@ -128,7 +129,7 @@ export class SessionLink {
     if (!(error instanceof ConnectFailure)) return error;
     const verdict = closeVerdict(error.code);
     if (verdict.error) return verdict.error(error.engineMessage, this.#sessionId);
-    if (error.code === 0) {
+    if (error.timedOut) {
       return new ApiTimeoutError(`${error.message} Check that ${this.#options.url} is a session engine.`, {
         cause: error,
       });

@@ -34,6 +34,7 @@ export class SessionTermination {
   #running: Promise<void> | undefined;
   #wait: PromiseWithResolvers<Outcome> | undefined;
 
+  /** Not terminated yet. */
   constructor(deps: TerminationDeps) {
     this.#deps = deps;
   }

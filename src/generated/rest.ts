@@ -228,7 +228,9 @@ export interface paths {
   };
 }
 export type webhooks = Record<string, never>;
+/** The REST API's reusable shapes (OpenAPI `components`). */
 export interface components {
+  /** Request and response bodies, by OpenAPI component name. */
   schemas: {
     /** @description Every error body. */
     Error: {
@@ -544,6 +546,7 @@ export interface components {
       chars: number;
     };
   };
+  /** Shared error responses. */
   responses: {
     /** @description The request is malformed (bad JSON, bad query parameter). */
     BadRequest: {
@@ -618,9 +621,13 @@ export interface components {
       };
     };
   };
+  /** Unused. */
   parameters: never;
+  /** Unused. */
   requestBodies: never;
+  /** Unused. */
   headers: never;
+  /** Unused. */
   pathItems: never;
 }
 export type $defs = Record<string, never>;

@@ -86,3 +86,29 @@ Deno.test("a session terminated by another client ends this client's listener wi
     assert.equal(other.isConnected, false);
   }, { offlineModel: { tokensPerSecond: 500 } });
 });
+
+Deno.test("cancelTurn() stops the running turn; the session stays usable", async () => {
+  await withEngine(async ({ client }) => {
+    const agent = await newAgent(client, ESSAY);
+    await using session = await agent.createSession();
+    await session.send("Write the essay.");
+    const types: string[] = [];
+    let complete: SessionEvent | undefined;
+    for await (const event of session.listen()) {
+      types.push(event.type);
+      if (event.delta && !types.includes("turn_cancelled")) await session.cancelTurn({ reason: "enough" });
+      if (event.isComplete) {
+        complete = event;
+        break;
+      }
+    }
+    assert.ok(types.includes("turn_cancelled"));
+    assert.equal(complete?.data.status, "cancelled");
+    await session.send("Hello again.");
+    for await (const event of session.listen({ eventTypes: ["message_complete"] })) {
+      assert.equal(event.data.status, "complete");
+      break;
+    }
+    assert.equal(session.isConnected, true);
+  }, { offlineModel: { tokensPerSecond: 500 } });
+});

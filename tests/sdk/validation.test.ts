@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import {
+  ApiConnectionError,
+  ApiTimeoutError,
   AuthenticationError,
   Session,
   SessionError,
@@ -191,6 +193,36 @@ Deno.test("a retryable close reconnects with session_id and last_seq; a later 40
       { session_id: SESSION_ID, last_seq: 3 },
     ]);
     await assert.rejects(client.send("hello"), SessionTerminatedError);
+  } finally {
+    await client.disconnect();
+    await server.close();
+  }
+});
+
+Deno.test("an engine that cannot be reached is an ApiConnectionError at connect()", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close(); // nothing listens there any more
+  const client = session(`http://127.0.0.1:${port}`);
+  await assert.rejects(client.connect(), (error) => {
+    assert.ok(error instanceof ApiConnectionError, `got ${error}`);
+    assert.match(
+      error.message,
+      /Could not open the session socket at ws:\/\/127\.0\.0\.1:\d+\/v1\/sessions\/ws/,
+    );
+    return true;
+  });
+  await client.disconnect();
+});
+
+Deno.test("an engine that never answers hello is an ApiTimeoutError after handshakeTimeoutMs", async () => {
+  const server = scriptedServer(() => {}); // accepts the socket, ignores hello
+  const client = session(server.baseUrl, { handshakeTimeoutMs: 50 });
+  try {
+    await assert.rejects(
+      client.connect(),
+      (error) => error instanceof ApiTimeoutError && /50 ms/.test(error.message),
+    );
   } finally {
     await client.disconnect();
     await server.close();
