@@ -3,7 +3,7 @@ import type { ServerEvent } from "../../src/generated/protocol.ts";
 import { CloseCode } from "../../src/generated/protocol_schema.ts";
 import type { components } from "../../src/generated/rest.ts";
 import { createAgent, metric, rest, testEngine } from "./support/engine_fixture.ts";
-import { TcpProxy } from "./support/tcp_proxy.ts";
+import { startTcpProxy } from "../support/tcp_proxy.ts";
 import { TestClient } from "./support/ws_client.ts";
 
 const logged = (events: ServerEvent[]) => events.filter((e) => e.logged);
@@ -132,7 +132,7 @@ Deno.test("a cursor older than the retained log gets resync_required before the 
 
 Deno.test("resume after abrupt TCP kills (no close frame) replays exactly the missed events", async () => {
   await using engine = await testEngine({ offlineModel: { tokensPerSecond: 3000 } });
-  const proxy = TcpProxy.start(engine.url);
+  const proxy = await startTcpProxy(engine.url);
   try {
     const agent = await createAgent(engine);
     let { client } = await TestClient.connect(proxy.url, engine.apiKey, { agent_id: agent.id });
@@ -143,7 +143,7 @@ Deno.test("resume after abrupt TCP kills (no close frame) replays exactly the mi
       seen.push(
         ...logged(await client.until((e) => e.type === "message_delta" && e.data.index >= 30 * (kill + 1))),
       );
-      await proxy.killAll();
+      proxy.killAll();
       const closed = await client.closed;
       assert.notEqual(closed.code, CloseCode.normal);
       seen.push(...logged(client.drain()));
