@@ -12,9 +12,10 @@ import { type ChildProcess, spawnChild } from "./support/child.ts";
 import { essayAgent, readMetric } from "./support/engine_setup.ts";
 import type { EngineReady, MemoryReport } from "./support/engine_child.ts";
 import { cpuSeconds, openFileLimit, rssBytes } from "./support/proc.ts";
-import { openRaw, type RawSession } from "./support/raw_client.ts";
+import type { RawSession } from "./support/raw_client.ts";
 import { bytes, fmt, type MeasurementResult, ms, type Row } from "./support/report.ts";
 import { round, roundSummary, summarize } from "./support/stats.ts";
+import { closeAll, openSessions, Tally } from "./support/session_driver.ts";
 import { sleep } from "./support/timing.ts";
 
 /** Sizes of the capacity measurement. */
@@ -31,30 +32,6 @@ export interface CapacityConfig {
 
 const TARGET_SESSIONS = 5_000;
 const TARGET_RSS_PER_SESSION = 50 * 1024;
-/** Handshakes in flight at once while opening sessions. */
-const OPEN_CONCURRENCY = 64;
-/** Opening K sessions may take at most this long; the K reached is reported. */
-const OPEN_LIMIT_MS = 120_000;
-/** Latency samples kept (a bound on memory; the window produces far fewer at the sizes used). */
-const MAX_SAMPLES = 2_000_000;
-const TS_KEY = '"ts":"';
-const ISO_LENGTH = 24;
-
-/** Counts deltas and their latency while `measuring`. */
-class Tally {
-  measuring = false;
-  deltas = 0;
-  readonly latencies: number[] = [];
-
-  readonly onFrame = (text: string): void => {
-    if (!this.measuring || !text.includes('"type":"message_delta"')) return;
-    this.deltas++;
-    const at = text.indexOf(TS_KEY);
-    if (at < 0 || this.latencies.length >= MAX_SAMPLES) return;
-    const sent = Date.parse(text.slice(at + TS_KEY.length, at + TS_KEY.length + ISO_LENGTH));
-    this.latencies.push(Date.now() - sent);
-  };
-}
 
 /** The figures of one K. */
 interface LevelResult {
@@ -73,36 +50,6 @@ interface LevelResult {
   engineCpu: number;
   benchCpu: number;
   latency: ReturnType<typeof summarize>;
-}
-
-async function openSessions(k: number, wsUrl: string, apiKey: string, agentId: string, tally: Tally) {
-  const sessions: RawSession[] = [];
-  let failures = 0;
-  let firstError: string | undefined;
-  let next = 0;
-  const end = performance.now() + OPEN_LIMIT_MS;
-  const worker = async () => {
-    // Stops early when failures pile up: the limit has been found, more attempts only add noise.
-    while (next < k && performance.now() < end && failures < 50) {
-      next++;
-      try {
-        sessions.push(
-          await openRaw({ wsUrl, apiKey, target: { agent_id: agentId }, onFrame: tally.onFrame }),
-        );
-      } catch (error) {
-        failures++;
-        firstError ??= error instanceof Error ? error.message : String(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, k) }, worker));
-  return { sessions, failures, firstError };
-}
-
-async function closeAll(sessions: RawSession[]): Promise<void> {
-  for (let i = 0; i < sessions.length; i += 500) {
-    await Promise.all(sessions.slice(i, i + 500).map((s) => s.close()));
-  }
 }
 
 /** Forces a full GC in the engine and reads its memory (garbage would otherwise blur per-session figures). */
@@ -173,9 +120,19 @@ async function level(k: number, config: CapacityConfig): Promise<LevelResult> {
       latency: summarize(tally.latencies),
     };
   } finally {
-    await closeAll(sessions);
+    // Engine first: its shutdown closes every socket at once, far faster than 5,000 client closes.
     await engine.stop();
+    await closeAll(sessions);
   }
+}
+
+function memoryFigures(report: MemoryReport): Record<string, number> {
+  return {
+    rss: report.rss,
+    heap_used: report.heapUsed,
+    heap_total: report.heapTotal,
+    external: report.external,
+  };
 }
 
 function kb(value: number): string {
@@ -191,13 +148,19 @@ export async function measureCapacity(config: CapacityConfig): Promise<Measureme
   const limit = await openFileLimit();
   const notes: string[] = [];
   const levels: LevelResult[] = [];
+  const failed: { requested: number; error: string }[] = [];
   for (const requested of config.sessions) {
     // Each session holds one socket in this process; leave headroom for everything else.
     const k = limit === undefined ? requested : Math.min(requested, limit - 200);
     if (k < requested) {
       notes.push(`Capacity: K=${requested} capped at ${k} by the open-file limit (${limit}).`);
     }
-    levels.push(await level(k, config));
+    try {
+      levels.push(await level(k, config));
+    } catch (error) {
+      // One K failing (e.g. a saturated engine missing a deadline) must not hide the others.
+      failed.push({ requested: k, error: error instanceof Error ? error.message : String(error) });
+    }
   }
   const rows: Row[] = levels.map((l) => ({
     figure: `K=${fmt(l.requested)} sessions @ ${config.tokensPerSecond} tokens/s`,
@@ -211,6 +174,13 @@ export async function measureCapacity(config: CapacityConfig): Promise<Measureme
       }; ` +
       `engine CPU ${fmt(l.engineCpu * 100)}%`,
   }));
+  for (const f of failed) {
+    rows.push({
+      figure: `K=${fmt(f.requested)} sessions`,
+      value: `failed: ${f.error}`,
+      target: { text: "runs", met: false },
+    });
+  }
   const top = levels[levels.length - 1];
   if (top) {
     const rss = perSession(top.streaming.rss, top.base.rss, top.reached);
@@ -245,6 +215,7 @@ export async function measureCapacity(config: CapacityConfig): Promise<Measureme
     title: "5. Engine capacity",
     rows,
     figures: {
+      failed_levels: failed,
       tokens_per_second_per_session: config.tokensPerSecond,
       window_ms: config.windowMs,
       settle_ms: config.settleMs,
@@ -255,9 +226,9 @@ export async function measureCapacity(config: CapacityConfig): Promise<Measureme
         open_failures: l.openFailures,
         open_seconds: round(l.openSeconds, 2),
         engine_memory_bytes: {
-          before: { rss: l.base.rss, heap_used: l.base.heapUsed },
-          idle_attached: { rss: l.attached.rss, heap_used: l.attached.heapUsed },
-          streaming: { rss: l.streaming.rss, heap_used: l.streaming.heapUsed },
+          before: memoryFigures(l.base),
+          idle_attached: memoryFigures(l.attached),
+          streaming: memoryFigures(l.streaming),
           streaming_rss_peak_without_gc: l.rssPeak,
           gc_forced: l.base.gc,
         },

@@ -12,7 +12,7 @@ import { QUEUE_OVERFLOW_ERROR, Session } from "../mod.ts";
 import { spawnChild } from "./support/child.ts";
 import { planText, type StreamPlan } from "./support/frames.ts";
 import { openRaw } from "./support/raw_client.ts";
-import { fmt, type MeasurementResult } from "./support/report.ts";
+import { fmt, type MeasurementResult, type Row } from "./support/report.ts";
 import type { ServersReady } from "./support/servers_child.ts";
 import { connectSocketIo, receiveStream } from "./support/socketio_pair.ts";
 import { median, round } from "./support/stats.ts";
@@ -20,8 +20,8 @@ import { abortWhenIdle, deadline, within } from "./support/timing.ts";
 
 /** Sizes of the throughput measurement. */
 export interface ThroughputConfig {
-  /** Deltas per round and contender. */
-  events: number;
+  /** Burst sizes: deltas per round and contender. */
+  sizes: number[];
   /** Measured rounds (after one warm-up round). */
   rounds: number;
 }
@@ -72,7 +72,7 @@ async function rawRound(servers: ServersReady, plan: StreamPlan): Promise<Round>
   const counter = new Counter(plan.count);
   const done = Promise.withResolvers<void>();
   const session = await openRaw({
-    wsUrl: servers.firehoseWsUrl,
+    wsUrl: servers.wireWsUrl,
     apiKey: "bench",
     target: { session_id: "ses_bench_raw" },
     onFrame: (text) => {
@@ -106,12 +106,12 @@ async function sdkStream(
   const counter = new Counter(plan.count);
   const stop = new AbortController();
   const signal = AbortSignal.any([stop.signal, deadline(limitFor(plan.count), "SDK listen() stream")]);
-  // lastSeq: 0 attaches straight away (without it the SDK first asks REST for the head; the firehose has no REST).
+  // lastSeq: 0 attaches straight away (without it the SDK first asks REST for the head; the wire server has no REST).
   const session = new Session({
     sessionId: "ses_bench_sdk",
     lastSeq: 0,
     apiKey: "bench",
-    baseUrl: servers.firehoseUrl,
+    baseUrl: servers.wireUrl,
   });
   try {
     await session.connect({ signal });
@@ -125,7 +125,9 @@ async function sdkStream(
       }
     })();
     await session.send(planText(plan), { signal });
-    const stopWatch = abortWhenIdle(() => counter.received, IDLE_END_MS, stop);
+    const stopWatch = maxSize === undefined
+      ? abortWhenIdle(() => counter.received, IDLE_END_MS, stop)
+      : async () => {};
     await listening.catch((error) => {
       if (!stop.signal.aborted) throw error;
     }).finally(stopWatch);
@@ -158,79 +160,105 @@ const ROUND: Record<Contender, (servers: ServersReady, plan: StreamPlan) => Prom
   socketio: socketIoRound,
 };
 
+interface SizeResult {
+  events: number;
+  rates: Record<Contender, number[]>;
+  defaultProbe: number;
+}
+
+async function measureSize(servers: ServersReady, events: number, rounds: number): Promise<SizeResult> {
+  const rates: Record<Contender, number[]> = { raw: [], sdk: [], socketio: [] };
+  const plan: StreamPlan = { mode: "burst", count: events };
+  // What a user gets with listen()'s default queue bound when a burst arrives.
+  const defaultProbe = (await sdkStream(servers, plan, undefined)).received;
+  for (let round = 0; round < rounds; round++) {
+    // Rotate the order so no contender always runs right after the same one.
+    const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length] as Contender);
+    for (const contender of order) {
+      const { received, seconds } = await ROUND[contender](servers, plan);
+      rates[contender].push((received - 1) / seconds);
+    }
+  }
+  return { events, rates, defaultProbe };
+}
+
+function rate(values: number[]): string {
+  return `${fmt(median(values))} events/s (range ${fmt(Math.min(...values))}–${fmt(Math.max(...values))})`;
+}
+
+function sizeRows(result: SizeResult): Row[] {
+  const { rates, events, defaultProbe } = result;
+  const raw = median(rates.raw);
+  const sdkRatio = median(rates.sdk) / raw;
+  const label = `${fmt(events)}-event burst`;
+  return [
+    { figure: `${label}: raw WebSocket + JSON.parse (physical limit)`, value: rate(rates.raw) },
+    {
+      figure: `${label}: SDK session.listen()`,
+      value: `${rate(rates.sdk)}; ${fmt(sdkRatio, 2)}× raw`,
+      target: { text: `≥ ${TARGET_RATIO}× raw`, met: sdkRatio >= TARGET_RATIO },
+    },
+    {
+      figure: `${label}: socket.io client (websocket transport)`,
+      value: `${rate(rates.socketio)}; ${fmt(median(rates.socketio) / raw, 2)}× raw`,
+    },
+    {
+      figure: `${label}: listen() at its default queue bound (1024)`,
+      value: `${fmt(defaultProbe)} of ${fmt(events)} delivered (${fmt(events - defaultProbe)} dropped)`,
+    },
+  ];
+}
+
+function sizeFigures(result: SizeResult): Record<string, unknown> {
+  const { rates, events, defaultProbe } = result;
+  const summary = (values: number[]) => ({
+    median: round(median(values), 0),
+    rounds: values.map((r) => round(r, 0)),
+  });
+  const raw = median(rates.raw);
+  return {
+    events_per_second: {
+      raw: summary(rates.raw),
+      sdk_listen: summary(rates.sdk),
+      socketio: summary(rates.socketio),
+    },
+    ratio_to_raw: {
+      sdk_listen: round(median(rates.sdk) / raw, 3),
+      socketio: round(median(rates.socketio) / raw, 3),
+    },
+    ratio_sdk_to_socketio: round(median(rates.sdk) / median(rates.socketio), 3),
+    default_max_size_burst: { sent: events, delivered: defaultProbe, dropped: events - defaultProbe },
+  };
+}
+
 /** Runs the throughput measurement. */
 export async function measureThroughput(config: ThroughputConfig): Promise<MeasurementResult> {
   const servers = await spawnChild<ServersReady>(new URL("./support/servers_child.ts", import.meta.url));
-  const rates: Record<Contender, number[]> = { raw: [], sdk: [], socketio: [] };
-  let defaultProbe = 0;
+  const results: SizeResult[] = [];
   try {
-    const warmup: StreamPlan = { mode: "burst", count: Math.min(config.events, 5_000) };
+    const warmup: StreamPlan = { mode: "burst", count: 5_000 };
     for (const contender of CONTENDERS) await ROUND[contender](servers.ready, warmup);
-    const plan: StreamPlan = { mode: "burst", count: config.events };
-    // What a user gets with listen()'s default queue bound when a burst arrives.
-    defaultProbe = (await sdkStream(servers.ready, plan, undefined)).received;
-    for (let round = 0; round < config.rounds; round++) {
-      // Rotate the order so no contender always runs right after the same one.
-      const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length] as Contender);
-      for (const contender of order) {
-        const { received, seconds } = await ROUND[contender](servers.ready, plan);
-        rates[contender].push((received - 1) / seconds);
-      }
-    }
+    for (const events of config.sizes) results.push(await measureSize(servers.ready, events, config.rounds));
   } finally {
     await servers.stop();
   }
-  const raw = median(rates.raw);
-  const sdk = median(rates.sdk);
-  const socketio = median(rates.socketio);
-  const sdkRatio = sdk / raw;
-  const socketioRatio = socketio / raw;
   return {
     id: "throughput",
     title: "1. Throughput",
-    rows: [
-      { figure: "raw WebSocket + JSON.parse (physical limit)", value: `${fmt(raw)} events/s` },
-      {
-        figure: "SDK session.listen()",
-        value: `${fmt(sdk)} events/s (${fmt(sdkRatio, 2)}× raw)`,
-        target: { text: `≥ ${TARGET_RATIO}× raw`, met: sdkRatio >= TARGET_RATIO },
-      },
-      {
-        figure: "socket.io client (websocket transport)",
-        value: `${fmt(socketio)} events/s (${fmt(socketioRatio, 2)}× raw)`,
-      },
-      { figure: "SDK listen() vs socket.io", value: `${fmt(sdk / socketio, 2)}×` },
-      {
-        figure: "listen() with its default queue bound (1024), one burst",
-        value: `${fmt(defaultProbe)} of ${fmt(config.events)} deltas delivered (${
-          fmt(config.events - defaultProbe)
-        } dropped)`,
-      },
-    ],
+    rows: results.flatMap(sizeRows),
     figures: {
-      events_per_round: config.events,
       rounds: config.rounds,
-      events_per_second: {
-        raw: { median: round(raw, 0), rounds: rates.raw.map((r) => round(r, 0)) },
-        sdk_listen: { median: round(sdk, 0), rounds: rates.sdk.map((r) => round(r, 0)) },
-        socketio: { median: round(socketio, 0), rounds: rates.socketio.map((r) => round(r, 0)) },
-      },
-      ratio_to_raw: { sdk_listen: round(sdkRatio, 3), socketio: round(socketioRatio, 3) },
-      ratio_sdk_to_socketio: round(sdk / socketio, 3),
       sdk_listen_max_size: 0,
-      default_max_size_burst: {
-        sent: config.events,
-        delivered: defaultProbe,
-        dropped: config.events - defaultProbe,
-      },
+      ...Object.fromEntries(results.map((r) => [`burst_${r.events}`, sizeFigures(r)])),
     },
     notes: [
-      "Throughput: servers run in a child process; rates are first-to-last delta over medians of alternating rounds. " +
-      "Raw = receive + JSON.parse only; the SDK does its full work (schema validation, dedup, queueing). " +
-      "If the raw figure is near the server's send rate, raw is bounded by the sender and the ratio flatters the SDK.",
-      "Measured SDK rounds use listen({ maxSize: 0 }) (unbounded queue): with the default bound of 1024 a burst " +
-      "overflows the listener queue even when the loop body does nothing, because socket messages are dispatched " +
-      "faster than the async generator yields; the probe row shows how many deltas that drops.",
+      "Throughput: raw and SDK read the same frames from a raw-TCP WebSocket server that writes each burst with a " +
+      "few large writes (a per-frame server caps a raw client at the server's send rate); socket.io uses its own " +
+      "server. Servers run in a child process. Rate = deltas between the first and the last, median of " +
+      "alternating rounds (range shown). Raw = receive + JSON.parse only; the SDK does its full work.",
+      "Measured SDK rounds use listen({ maxSize: 0 }) (unbounded queue): at the default bound of 1024 a burst " +
+      "overflows the listener queue even when the loop body does nothing, because Deno dispatches socket " +
+      "messages faster than an async generator yields; the 'default queue bound' rows show how much that drops.",
     ],
   };
 }

@@ -12,6 +12,7 @@ import { QUEUE_OVERFLOW_ERROR, sdkErrorEvent, type SessionEvent } from "./sessio
 export class Subscription {
   readonly #hub: EventHub;
   readonly #prefix: SessionEvent[];
+  #prefixHead = 0;
   readonly #queue: EventQueue<SessionEvent>;
 
   /** @internal */
@@ -26,11 +27,25 @@ export class Subscription {
     return this.#queue;
   }
 
+  /** The next event if one is waiting (backlog first, then live ones), without waiting. */
+  take(): SessionEvent | undefined {
+    if (this.#prefixHead < this.#prefix.length) return this.#prefix[this.#prefixHead++];
+    return this.#queue.take();
+  }
+
   /** The next event: backlog first, then live ones. */
   next(signal?: AbortSignal): Promise<IteratorResult<SessionEvent, undefined>> {
-    const first = this.#prefix.shift();
+    const first = this.take();
     if (first !== undefined) return Promise.resolve({ done: false, value: first });
     return this.#queue.next(signal);
+  }
+
+  /** @internal Drops waiting events that match `predicate`. */
+  discard(predicate: (event: SessionEvent) => boolean): void {
+    const kept = this.#prefix.slice(this.#prefixHead).filter((event) => !predicate(event));
+    this.#prefix.splice(0, this.#prefix.length, ...kept);
+    this.#prefixHead = 0;
+    this.#queue.discard(predicate);
   }
 
   /** Stops receiving; later events go to other listeners or the backlog. */
@@ -48,6 +63,7 @@ export class EventHub {
   readonly #sessionId: () => string;
   #lastSeq = 0;
   #terminated = false;
+  #stopDeltas = false;
 
   /**
    * `backlogSize` bounds the events kept while nobody listens (`0`: unbounded); `lastSeq` is the
@@ -95,8 +111,25 @@ export class EventHub {
     return true;
   }
 
+  /**
+   * Called when this client asks to terminate: from now on no listener gets another `message_delta`
+   * (those still queued are dropped too), because the user has asked for generation to stop.
+   */
+  stopDeltas(): void {
+    this.#stopDeltas = true;
+    const isDelta = (event: SessionEvent) => event.type === "message_delta";
+    for (const subscription of this.#subscriptions) subscription.discard(isDelta);
+    this.#backlog.discard(isDelta);
+  }
+
+  /** Undoes {@link stopDeltas} when the terminate request failed. */
+  resumeDeltas(): void {
+    this.#stopDeltas = false;
+  }
+
   /** Hands an event to every active listener, or to the backlog when there is none. */
   deliver(event: SessionEvent): void {
+    if (this.#stopDeltas && event.type === "message_delta") return;
     if (this.#subscriptions.size === 0) {
       this.#backlog.push(event);
       return;

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { Listener } from "./listener.ts";
 import type {
   ApprovalResponseFrame,
   CancelTurnFrame,
@@ -222,22 +223,16 @@ export class Session {
    * console.log(typeof finalText);
    * ```
    */
-  async *listen(options: ListenOptions = {}): AsyncGenerator<SessionEvent, void, undefined> {
+  listen(options: ListenOptions = {}): AsyncGenerator<SessionEvent, void, undefined> {
     const { eventTypes, maxSize = 1024, signal } = options;
-    signal?.throwIfAborted();
-    if (!this.#core.terminated) await this.#core.ensureLink(signal, false);
-    const filter = eventTypes ? new Set<string>(eventTypes) : undefined;
-    const subscription = this.#core.subscribe(maxSize);
-    try {
-      for (;;) {
-        const next = await subscription.next(signal);
-        if (next.done) return;
-        if (filter && !filter.has(next.value.type)) continue;
-        yield next.value;
-      }
-    } finally {
-      subscription.close();
-    }
+    const core = this.#core;
+    const source = {
+      async subscribe(signal: AbortSignal | undefined) {
+        if (!core.terminated) await core.ensureLink(signal, false);
+        return core.subscribe(maxSize);
+      },
+    };
+    return new Listener(source, eventTypes, signal);
   }
 
   /**

@@ -148,7 +148,11 @@ export class SessionCore {
 
   /** Terminates (idempotent). */
   terminate(options: ReasonOptions): Promise<void> {
-    return this.#termination.run(options);
+    this.#hub.stopDeltas();
+    return this.#termination.run(options).catch((error) => {
+      if (!this.#termination.done) this.#hub.resumeDeltas();
+      throw error;
+    });
   }
 
   #getLink(): SessionLink {

@@ -1,6 +1,7 @@
 /**
- * Child process for the capacity benchmark: runs the engine in its own process so its RSS is its own.
- * Usage: `engine_child.ts <tokensPerSecond> <heartbeatIntervalMs>`. Prints one JSON line
+ * Child process for the capacity and resume benchmarks: runs the engine in its own process, so its RSS
+ * and CPU are its own and clients receive its frames over a real process boundary.
+ * Usage: `engine_child.ts <tokensPerSecond> <heartbeatIntervalMs> [retainedEvents]`. Prints one JSON line
  * (`EngineReady`) when listening; on SIGUSR1 runs a full GC (when started with `--expose-gc`) and prints
  * a {@link MemoryReport} line; exits when its stdin closes.
  *
@@ -23,6 +24,10 @@ export interface MemoryReport {
   gc: boolean;
   /** V8 heap in use, bytes. */
   heapUsed: number;
+  /** V8 heap committed (used or free), bytes. */
+  heapTotal: number;
+  /** Memory of objects outside the V8 heap that V8 knows of (buffers), bytes. */
+  external: number;
   /** Resident set size, bytes. */
   rss: number;
 }
@@ -30,7 +35,7 @@ export interface MemoryReport {
 const MAX_LIFE_MS = 15 * 60_000;
 
 if (import.meta.main) {
-  const [tokensPerSecond = "20", heartbeatIntervalMs = "300000"] = Deno.args;
+  const [tokensPerSecond = "20", heartbeatIntervalMs = "300000", retainedEvents = "10000"] = Deno.args;
   const engine = await startEngine({
     port: 0,
     offlineModel: { tokensPerSecond: Number(tokensPerSecond) },
@@ -38,6 +43,7 @@ if (import.meta.main) {
     rateLimit: { framesPerSecond: 1_000_000, burst: 1_000_000 },
     // The raw driver clients do not ping; a long interval keeps the engine from closing them mid-window.
     heartbeatIntervalMs: Number(heartbeatIntervalMs),
+    retainedEvents: Number(retainedEvents),
   });
   const ready: EngineReady = { url: engine.url, apiKey: engine.apiKey };
   console.log(JSON.stringify(ready));
@@ -45,7 +51,13 @@ if (import.meta.main) {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
     const memory = Deno.memoryUsage();
-    const report: MemoryReport = { gc: gc !== undefined, heapUsed: memory.heapUsed, rss: memory.rss };
+    const report: MemoryReport = {
+      gc: gc !== undefined,
+      heapUsed: memory.heapUsed,
+      heapTotal: memory.heapTotal,
+      external: memory.external,
+      rss: memory.rss,
+    };
     console.log(JSON.stringify(report));
   });
   await parentGone(MAX_LIFE_MS);

@@ -9,6 +9,9 @@ import { Agent, AgentType } from "../../mod.ts";
 /** The instructions that make the offline simulator write a long (~1,600 token) essay every turn. */
 export const ESSAY_INSTRUCTIONS = "Write a very long essay about the history of computing.";
 
+/** A loaded engine may answer slowly, but never this slowly. */
+const REQUEST_LIMIT_MS = 15_000;
+
 /** Where an engine is and how to call it. */
 export interface EngineAccess {
   /** Base URL. */
@@ -31,7 +34,7 @@ export function essayAgent(engine: EngineAccess, name: string): Promise<Agent> {
 
 /** Reads one unlabelled gauge or counter from the engine's `/metrics`. */
 export async function readMetric(url: string, name: string): Promise<number> {
-  const response = await fetch(`${url}/metrics`);
+  const response = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(REQUEST_LIMIT_MS) });
   const text = await response.text();
   const match = new RegExp(`^${name} (\\S+)$`, "m").exec(text);
   if (!match?.[1]) {
@@ -47,6 +50,7 @@ export async function sessionInfo(
 ): Promise<{ head_seq: number; generating: boolean }> {
   const response = await fetch(`${engine.url}/v1/sessions/${encodeURIComponent(sessionId)}`, {
     headers: { authorization: `Bearer ${engine.apiKey}` },
+    signal: AbortSignal.timeout(REQUEST_LIMIT_MS),
   });
   if (!response.ok) {
     throw new Error(`GET session ${sessionId} answered ${response.status}: ${await response.text()}`);

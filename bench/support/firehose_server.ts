@@ -1,17 +1,17 @@
 /**
- * A minimal server that speaks just enough of the session protocol for a client benchmark: it answers
- * `hello` with a valid `session_connected`, `ping` with `pong`, and a `post` whose text is a
- * {@link StreamPlan} with `message_posted`, the planned `message_delta` events (increasing seq) and
- * `message_complete`. The SDK (`new Session({ sessionId })` + `listen()`) and a raw `WebSocket` read the
- * same bytes from it. Paced deltas carry the sender's `performance.now()` in `data.delta`, so a client
- * in the same process can measure send-to-receive latency.
+ * A minimal server (on `Deno.serve`) that speaks just enough of the session protocol for the latency
+ * benchmark: it answers `hello` with a valid `session_connected`, `ping` with `pong`, and a `post`
+ * whose text is a paced {@link StreamPlan} with `message_posted`, one `message_delta` per interval
+ * (increasing seq) and `message_complete`. The SDK (`new Session({ sessionId })` + `listen()`) and a
+ * raw `WebSocket` read the same bytes from it. Each delta carries the sender's `performance.now()` in
+ * `data.delta`, so a client in the same process can measure send-to-receive latency. (Bursts for the
+ * throughput benchmark come from `wire_server.ts`, which is not limited by per-frame writes.)
  *
  * @module
  */
 import type { ClientFrame } from "../../src/generated/protocol.ts";
 import {
   assertValid,
-  BURST_DELTA,
   messageComplete,
   messageDelta,
   messagePosted,
@@ -32,10 +32,6 @@ export interface FirehoseServer {
   close(): Promise<void>;
 }
 
-/** Burst frames are handed to the socket in chunks so the writer can flush between them. */
-const CHUNK = 512;
-/** Above this many unsent bytes the sender waits for the client to catch up. */
-const HIGH_WATER_BYTES = 8 * 1024 * 1024;
 /** No stream may run longer than this. */
 const STREAM_LIMIT_MS = 120_000;
 /** Stands in for the send time until just before `send()`; plain text so JSON keeps it verbatim. */
@@ -107,28 +103,11 @@ function serveSocket(socket: WebSocket, onGone: () => void): void {
 
 async function stream(socket: WebSocket, sessionId: string, first: number, plan: StreamPlan, postId: string) {
   const end = performance.now() + STREAM_LIMIT_MS;
-  if (plan.mode === "burst") await burst(socket, sessionId, first, plan.count, end);
-  else await paced(socket, sessionId, first, plan, end);
+  await paced(socket, sessionId, first, plan, end);
   if (socket.readyState !== WebSocket.OPEN) return;
   const complete = messageComplete(sessionId, first + plan.count, [postId]);
   assertValid(complete);
   socket.send(JSON.stringify(complete));
-}
-
-/** Pre-serializes every frame, then sends them as fast as the socket takes them. */
-async function burst(socket: WebSocket, sessionId: string, first: number, count: number, end: number) {
-  const frames: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const event = messageDelta(sessionId, first + i, i, BURST_DELTA);
-    if (i === 0) assertValid(event);
-    frames.push(JSON.stringify(event));
-  }
-  for (let i = 0; i < frames.length && performance.now() < end; i += CHUNK) {
-    if (socket.readyState !== WebSocket.OPEN) return;
-    for (const frame of frames.slice(i, i + CHUNK)) socket.send(frame);
-    await sleep(0);
-    while (socket.bufferedAmount > HIGH_WATER_BYTES && performance.now() < end) await sleep(1);
-  }
 }
 
 /** One delta per interval; each carries the send time, taken just before `send()`. */

@@ -22,10 +22,13 @@ export interface StreamPlan {
 }
 
 /** The assistant message id every streamed delta belongs to. */
-export const STREAM_MESSAGE_ID = "msg_bench_reply";
+const STREAM_MESSAGE_ID = "msg_bench_reply";
 
 /** A chunk of fixed text, the size of a typical simulator token, for burst streams. */
 export const BURST_DELTA = " history";
+
+/** The most deltas any server streams for one plan, whatever a client asks. */
+export const MAX_STREAM_EVENTS = 1_000_000;
 
 /** Encodes a plan as post text. */
 export function planText(plan: StreamPlan): string {
@@ -39,7 +42,10 @@ export function parsePlan(text: string): StreamPlan | undefined {
     if ((value.mode !== "burst" && value.mode !== "paced") || typeof value.count !== "number") {
       return undefined;
     }
-    const plan: StreamPlan = { mode: value.mode, count: Math.max(0, Math.min(value.count, 5_000_000)) };
+    const plan: StreamPlan = {
+      mode: value.mode,
+      count: Math.max(0, Math.min(value.count, MAX_STREAM_EVENTS)),
+    };
     if (typeof value.intervalMs === "number") plan.intervalMs = value.intervalMs;
     return plan;
   } catch {

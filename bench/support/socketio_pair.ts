@@ -10,7 +10,14 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type Socket as ServerSocket } from "npm:socket.io@^4.8.4";
 import { io, type Socket as ClientSocket } from "npm:socket.io-client@^4.8.4";
-import { BURST_DELTA, type EventOf, messageComplete, messageDelta, type StreamPlan } from "./frames.ts";
+import {
+  BURST_DELTA,
+  type EventOf,
+  MAX_STREAM_EVENTS,
+  messageComplete,
+  messageDelta,
+  type StreamPlan,
+} from "./frames.ts";
 import { sleep, within } from "./timing.ts";
 
 /** A running socket.io server. */
@@ -50,7 +57,8 @@ export async function startSocketIoServer(): Promise<SocketIoServer> {
   };
 }
 
-async function stream(socket: ServerSocket, plan: StreamPlan): Promise<void> {
+async function stream(socket: ServerSocket, requested: StreamPlan): Promise<void> {
+  const plan = { ...requested, count: Math.min(requested.count, MAX_STREAM_EVENTS) };
   const end = performance.now() + STREAM_LIMIT_MS;
   if (plan.mode === "burst") {
     const events = Array.from(

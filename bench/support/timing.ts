@@ -67,8 +67,9 @@ export async function pollUntil(
 }
 
 /**
- * Watches a progress counter and aborts `controller` once it has not moved for `idleMs` (a stream
- * whose last event was lost never ends on its own). Returns a function that ends the watch.
+ * Watches a progress counter and aborts `controller` once it has moved and then not moved for
+ * `idleMs` (a stream whose last event was lost never ends on its own). Before the first progress it
+ * waits; the caller's own deadline bounds that. Returns a function that ends the watch.
  */
 export function abortWhenIdle(
   count: () => number,
@@ -77,9 +78,11 @@ export function abortWhenIdle(
 ): () => Promise<void> {
   const done = new AbortController();
   const watching = (async () => {
-    let seen = -1;
-    while (!done.signal.aborted && !controller.signal.aborted && seen !== count()) {
-      seen = count();
+    let seen = 0;
+    while (!done.signal.aborted && !controller.signal.aborted) {
+      const now = count();
+      if (now > 0 && now === seen) break;
+      seen = now;
       await sleep(idleMs, done.signal).catch(() => {});
     }
     if (!done.signal.aborted) controller.abort(new Error(`no progress for ${idleMs} ms`));

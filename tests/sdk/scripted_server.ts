@@ -1,0 +1,71 @@
+/**
+ * A tiny scripted WebSocket server that stands in for the engine, so tests can send what a real engine
+ * never would (or exactly when they want).
+ */
+import { Session } from "../../mod.ts";
+
+export const SESSION_ID = "ses_raw";
+
+/** A logged (or connection-scoped) server frame. */
+export function frame(
+  type: string,
+  seq: number,
+  data: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) {
+  return { type, seq, logged: seq > 0, session_id: SESSION_ID, ts: new Date().toISOString(), data, ...extra };
+}
+
+export function connected(headSeq: number) {
+  return frame("session_connected", 0, {
+    protocol_version: 1,
+    resumed: true,
+    replay_from_seq: headSeq,
+    head_seq: headSeq,
+    agent_id: "agt_raw",
+    model: { provider: "scripted", model_id: "none", simulated: true },
+    heartbeat_interval_ms: 60_000,
+    limits: { max_frame_bytes: 1 << 20, retained_events: 100 },
+  }, { logged: false });
+}
+
+export interface Hello {
+  target: { session_id?: string; last_seq?: number };
+}
+
+/** Serves `/v1/sessions/ws`; `onHello` scripts each connection (n counts from 1). */
+export function scriptedServer(onHello: (socket: WebSocket, hello: Hello, n: number) => void) {
+  const sockets = new Set<WebSocket>();
+  const hellos: Hello[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    const { socket, response } = Deno.upgradeWebSocket(request);
+    sockets.add(socket);
+    socket.onclose = () => sockets.delete(socket);
+    socket.onmessage = (message) => {
+      const value = JSON.parse(String(message.data));
+      if (value.type !== "hello") return;
+      hellos.push(value);
+      onHello(socket, value, hellos.length);
+    };
+    return response;
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${server.addr.port}`,
+    hellos,
+    async close() {
+      for (const socket of sockets) socket.close();
+      await server.shutdown();
+    },
+  };
+}
+
+export function session(baseUrl: string, extra: Partial<ConstructorParameters<typeof Session>[0]> = {}) {
+  return new Session({
+    sessionId: SESSION_ID,
+    lastSeq: 0,
+    apiKey: "vs-test",
+    baseUrl,
+    reconnect: { initialDelayMs: 1, maxDelayMs: 5 },
+    ...extra,
+  });
+}
