@@ -763,6 +763,22 @@ export interface ErrorEvent {
      */
     fatal?: boolean;
     /**
+     * Set when the error answers a `post`: that post was not applied, and retrying it unchanged will fail the same way unless `code` is `rate_limited`.
+     */
+    post_id?: string;
+    /**
+     * Set when the error answers a `post_batch`: that batch was not applied.
+     */
+    batch_id?: string;
+    /**
+     * Set when the error answers an `approval_response` for this approval request.
+     */
+    request_id?: string;
+    /**
+     * For `rate_limited`: how long to wait before sending the refused frame again.
+     */
+    retry_after_ms?: number;
+    /**
      * Machine-readable details, such as `{ "issues": [{ "path": "message.content", "message": "..." }] }` for invalid frames.
      */
     details?: {

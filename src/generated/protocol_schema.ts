@@ -896,6 +896,24 @@ export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: un
               "type": "boolean",
               "description": "True when the server closes the socket right after this event.",
             },
+            "post_id": {
+              "type": "string",
+              "description":
+                "Set when the error answers a `post`: that post was not applied, and retrying it unchanged will fail the same way unless `code` is `rate_limited`.",
+            },
+            "batch_id": {
+              "type": "string",
+              "description": "Set when the error answers a `post_batch`: that batch was not applied.",
+            },
+            "request_id": {
+              "type": "string",
+              "description": "Set when the error answers an `approval_response` for this approval request.",
+            },
+            "retry_after_ms": {
+              "type": "integer",
+              "minimum": 0,
+              "description": "For `rate_limited`: how long to wait before sending the refused frame again.",
+            },
             "details": {
               "type": "object",
               "additionalProperties": true,
