@@ -43,12 +43,19 @@ export {
   RateLimitError,
   SessionDisconnectedError,
   SessionError,
+  type SessionErrorOptions,
   SessionNotFoundError,
   SessionTerminatedError,
   UnprocessableEntityError,
   VectorshiftApiError,
   VectorshiftError,
 } from "./src/errors.ts";
+export {
+  MessageRejectedError,
+  type MessageRejectedErrorOptions,
+  SessionRateLimitError,
+  type SessionRateLimitErrorOptions,
+} from "./src/send_errors.ts";
 export type { CallOptions } from "./src/http.ts";
 export { Agent } from "./src/agent.ts";
 export type {
@@ -60,8 +67,10 @@ export type {
 } from "./src/agent_options.ts";
 export { Chatbot, type ChatbotFetchOptions, type ChatbotNewOptions } from "./src/chatbot.ts";
 export {
+  type AgentRunResult,
   type ConversationalAgentRunResult,
   ConversationalRunActionRequiredError,
+  type FunctionalRunOptions,
   type RunOptions,
   type RunStatus,
 } from "./src/run.ts";
@@ -72,6 +81,7 @@ export type {
   ReasonOptions,
   RespondApprovalOptions,
   RespondOptions,
+  SendManyOptions,
   SendOptions,
   SendReceipt,
   SessionOptions,

@@ -1,8 +1,7 @@
 /**
  * Example 02: a functional agent with typed inputs and outputs.
  *
- * Port of `examples/agents/02_functional_agent_with_io.py`. The agent is stored with its I/O schema;
- * running functional agents is not supported by the engine yet (see the README).
+ * Port of `examples/agents/02_functional_agent_with_io.py`. Example 05 runs such an agent.
  */
 import { Agent, AgentType } from "@vectorshift/sdk";
 import { runExample } from "./support/run_example.ts";

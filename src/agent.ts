@@ -1,6 +1,6 @@
 /**
- * `Agent`: create, fetch, list, change, save and delete agents, open sessions on them and run one
- * conversational turn.
+ * `Agent`: create, fetch, list, change, save and delete agents, open sessions on them, run one
+ * conversational turn, or run a functional agent.
  *
  * @module
  */
@@ -25,7 +25,15 @@ import type {
   MemoryConfig,
   Tool,
 } from "./rest_types.ts";
-import { type ConversationalAgentRunResult, runConversational, type RunOptions } from "./run.ts";
+import {
+  type AgentRunResult,
+  type ConversationalAgentRunResult,
+  type FunctionalRunOptions,
+  isInputsObject,
+  runConversational,
+  runFunctional,
+  type RunOptions,
+} from "./run.ts";
 import { Session } from "./session.ts";
 import { AgentType } from "./tools.ts";
 
@@ -37,6 +45,13 @@ function callOf(options: AgentCallOptions, client: ClientOptions) {
 
 /**
  * A stored agent. Local changes (`updateInstructions`, `addTool`, ...) are sent by `save()`.
+ *
+ * Conversational agents hold sessions (`createSession()`, `resumeSession()`, and `run("text")` for one
+ * turn). Functional agents run stateless jobs instead: they declare `inputs` and `outputs`, their
+ * instructions may name inputs as `{{inputs.<name>}}`, and `run({ name: value, ... })` returns an
+ * {@link AgentRunResult} whose `outputs` are keyed by the declared output names (one output gets the
+ * whole answer; several are asked of the model as one JSON object). Functional runs are not streamed,
+ * keep no history, and never offer tools that require approval. Sessions on functional agents are refused.
  *
  * @example Create, change, save, delete (against an engine started in process)
  * ```ts
@@ -403,6 +418,7 @@ export class Agent {
    * terminated afterwards unless `keepAlive` or `sessionId` is given (then it is disconnected).
    *
    * @throws {ConversationalRunActionRequiredError} The turn needs an approval or re-authentication.
+   * @throws {VectorshiftError} The agent is functional: pass its inputs as an object instead.
    * @example Two turns in one kept-alive session
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
@@ -414,16 +430,46 @@ export class Agent {
    * console.log(typeof remember);
    * ```
    */
-  run(input: SendContent, options: RunOptions = {}): Promise<ConversationalAgentRunResult> {
+  run(input: SendContent, options?: RunOptions): Promise<ConversationalAgentRunResult>;
+  /**
+   * Runs a functional agent once: its instructions with `{{inputs.<name>}}` filled in, one model
+   * answer (tools that run without approval are used; tools that require approval are not offered),
+   * mapped onto the declared outputs. A failed run resolves with `status: "failed"` and `error`.
+   *
+   * @param inputs A value for every declared input, keyed by input name.
+   * @throws {VectorshiftError} `inputs` is not a plain object, or the agent is conversational.
+   * @throws {UnprocessableEntityError} An input is missing or not declared (the message names it).
+   * @example Write a brief
+   * ```ts
+   * import type { Agent } from "@vectorshift/sdk";
+   * async function brief(agent: Agent) {
+   *   const result = await agent.run({ topic: "tidal power" }, { additionalInstructions: "Be concise." });
+   *   if (result.status === "success") console.log(result.outputs.brief, result.runId);
+   * }
+   * console.log(typeof brief);
+   * ```
+   */
+  run(inputs: object, options?: FunctionalRunOptions): Promise<AgentRunResult>;
+  run(
+    input: SendContent | object,
+    options: RunOptions & FunctionalRunOptions = {},
+  ): Promise<ConversationalAgentRunResult | AgentRunResult> {
     if (this.agentType === AgentType.FUNCTIONAL) {
+      const { additionalInstructions, signal } = options;
+      return runFunctional(this.#record, input, {
+        ...(additionalInstructions === undefined ? {} : { additionalInstructions }),
+        ...(signal ? { signal } : {}),
+      }, this.#client);
+    }
+    if (isInputsObject(input)) {
       return Promise.reject(
         new VectorshiftError(
-          `Agent "${this.name}" is functional, and this engine has no run endpoint for functional agents yet; ` +
-            `use a conversational agent.`,
+          `agent.run() with an inputs object needs a functional agent; "${this.name}" is ${this.agentType}: ` +
+            `pass the message text, such as agent.run("Hello").`,
         ),
       );
     }
-    return runConversational(this.id, input, options, this.#client);
+    return runConversational(this.id, input as SendContent, options, this.#client);
   }
 
   /** The stored record (wire names), including unsaved local changes. */

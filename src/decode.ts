@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { protocolSchema } from "./generated/protocol_schema.ts";
-import { isKnownEventType, SchemaValidators, validateServerEvent } from "./protocol/validate.ts";
+import { checkDefinition, isKnownEventType, validateServerEvent } from "./protocol/validate.ts";
 import type { ServerEvent } from "./generated/protocol.ts";
 import {
   fromServerEvent,
@@ -15,7 +14,6 @@ import {
   unknownEvent,
 } from "./session_event.ts";
 
-const envelopes = new SchemaValidators(protocolSchema);
 const MAX_QUOTED_CHARS = 2000;
 
 /** Where a decoded frame is placed when it carries no usable envelope. */
@@ -44,7 +42,7 @@ export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent 
   }
   const type = typeOf(value);
   if (type !== undefined && !isKnownEventType(type)) {
-    const envelope = envelopes.check<UnknownEnvelope>("Envelope", value);
+    const envelope = checkDefinition<UnknownEnvelope>("Envelope", value);
     if (envelope.ok) return unknownEvent(envelope.value);
     return malformed(
       context,
@@ -58,8 +56,8 @@ export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent 
   if (result.ok) return fromServerEvent(result.value);
   // A newer engine may add fields to a known event: keep the event (extra fields included) rather
   // than losing it, as long as the only problems are the unrecognised keys.
-  if (result.issues.every((issue) => /^Unrecognized keys?\b/.test(issue.message))) {
-    const lenient = envelopes.check<UnknownEnvelope>("Envelope", value);
+  if (result.issues.every((issue) => issue.code === "unrecognized_keys")) {
+    const lenient = checkDefinition<UnknownEnvelope>("Envelope", value);
     if (lenient.ok) return fromServerEvent(value as ServerEvent);
   }
   return malformed(context, "invalid_frame", result.error, raw, result.issues);

@@ -1,12 +1,14 @@
 /**
- * `Agent.run()` for conversational agents: one turn through a hidden session.
+ * `Agent.run()`: one conversational turn through a hidden session, or one stateless run of a
+ * functional agent over REST.
  *
  * @module
  */
 import type { ClientOptions } from "./config.ts";
 import type { ContentOptions, SendContent } from "./content.ts";
 import { SessionDisconnectedError, VectorshiftError } from "./errors.ts";
-import type { CallOptions } from "./http.ts";
+import type { components } from "./generated/rest.ts";
+import { type CallOptions, request } from "./http.ts";
 import { Session } from "./session.ts";
 import type { EventData, SessionEvent, SessionEventOf } from "./session_event.ts";
 
@@ -148,4 +150,87 @@ export async function runConversational(
     if (keep) await session.disconnect();
     else await session.terminate().catch(() => session.disconnect());
   }
+}
+
+/** Options of `Agent.run()` on a functional agent. */
+export interface FunctionalRunOptions extends CallOptions {
+  /** Appended to the agent's instructions for this run only (`{{inputs.<name>}}` placeholders work here too). */
+  additionalInstructions?: string;
+}
+
+type WireRunResult = components["schemas"]["AgentRunResult"];
+
+/**
+ * The outcome of a functional run.
+ *
+ * @example
+ * ```ts
+ * import type { Agent, AgentRunResult } from "@vectorshift/sdk";
+ * async function brief(agent: Agent): Promise<AgentRunResult> {
+ *   const result = await agent.run({ topic: "tidal power" });
+ *   if (result.status === "success") console.log(result.outputs.brief, result.runId);
+ *   else console.error(result.error);
+ *   return result;
+ * }
+ * console.log(typeof brief);
+ * ```
+ */
+export interface AgentRunResult {
+  /** `success` (every declared output is in `outputs`) or `failed` (`error` says why). */
+  status: components["schemas"]["AgentRunStatus"];
+  /** Id of the run (`run_...`), for logs and support. */
+  runId: string;
+  /** The declared outputs by name (an agent without declared outputs gets `output`); empty when the run failed. */
+  outputs: Record<string, unknown>;
+  /** Why the run failed: the provider failed, or its answer did not hold the declared outputs. */
+  error?: string;
+}
+
+/** Runs wait this long for the engine (a run is one or more full model answers, not one REST read). */
+const RUN_TIMEOUT_MS = 600_000;
+
+/** Whether `value` is a plain object (the inputs of a functional run), not an array, bytes or a `Blob`. */
+export function isInputsObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `a ${value.constructor?.name ?? "non-plain object"}`;
+  return typeof value === "string" ? "a string" : typeof value;
+}
+
+/** Runs a functional agent once with `inputs`. */
+export async function runFunctional(
+  agent: { id: string; name: string; inputs?: Record<string, unknown> | undefined },
+  inputs: unknown,
+  options: FunctionalRunOptions,
+  client: ClientOptions,
+): Promise<AgentRunResult> {
+  if (!isInputsObject(inputs)) {
+    const names = Object.keys(agent.inputs ?? {});
+    const sample = names.length > 0
+      ? `{ ${names.map((n) => `${JSON.stringify(n)}: ...`).join(", ")} }`
+      : "{}";
+    throw new VectorshiftError(
+      `agent.run() on functional agent "${agent.name}" needs an object of inputs keyed by its declared ` +
+        `input names, such as agent.run(${sample}); got ${describe(inputs)}.`,
+    );
+  }
+  const body: components["schemas"]["AgentRunRequest"] = { inputs };
+  if (options.additionalInstructions !== undefined) {
+    body.additional_instructions = options.additionalInstructions;
+  }
+  const wire = await request<WireRunResult>("POST", `/v1/agents/${encodeURIComponent(agent.id)}/run`, {
+    client,
+    body,
+    timeoutMs: RUN_TIMEOUT_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const result: AgentRunResult = { status: wire.status, runId: wire.run_id, outputs: wire.outputs };
+  if (wire.error !== undefined) result.error = wire.error;
+  return result;
 }

@@ -76,6 +76,26 @@ export interface paths {
     patch: operations["updateAgent"];
     trace?: never;
   };
+  "/v1/agents/{agent_id}/run": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a functional agent. */
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run a functional agent once, statelessly: the agent's instructions with `{{inputs.<name>}}` placeholders filled in, the inputs as the user message, one model answer (tools marked `auto_run` or `let_agent_decide` run in between; tools that require approval are not offered), mapped onto the declared outputs. One declared output receives the whole answer; several are asked of the model as one JSON object. The answer is not streamed and no session is kept. Closing the request cancels the run. */
+    post: operations["runAgent"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/chatbots": {
     parameters: {
       query?: never;
@@ -413,6 +433,32 @@ export interface components {
        * @description Last change.
        */
       updated_at: string;
+    };
+    /** @description The inputs of one functional run. */
+    AgentRunRequest: {
+      /** @description A value for every declared input, keyed by input name; strings are used as they are, other values as JSON. */
+      inputs: {
+        [key: string]: unknown;
+      };
+      /** @description Appended to the agent's instructions for this run only. */
+      additional_instructions?: string;
+    };
+    /**
+     * @description How a functional run ended: `success` with every declared output, or `failed` with an error.
+     * @enum {unknown}
+     */
+    AgentRunStatus: "success" | "failed";
+    /** @description The outcome of one functional run. */
+    AgentRunResult: {
+      /** @description Id of this run (`run_...`), for logs and support. */
+      run_id: string;
+      status: components["schemas"]["AgentRunStatus"];
+      /** @description The declared outputs by name (an agent without declared outputs gets `output`); empty when the run failed. */
+      outputs: {
+        [key: string]: unknown;
+      };
+      /** @description Why the run failed; absent on success. */
+      error?: string;
     };
     /** @description A page of agents. */
     AgentList: {
@@ -811,6 +857,47 @@ export interface operations {
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
       422: components["responses"]["Unprocessable"];
+    };
+  };
+  runAgent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a functional agent. */
+        agent_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AgentRunRequest"];
+      };
+    };
+    responses: {
+      /** @description The run started (the status is sent at once; the body follows when the run ends): `status` is `success` with every declared output, or `failed` with `error` saying why (provider failure, or an answer that does not hold the declared outputs). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AgentRunResult"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      413: components["responses"]["TooLarge"];
+      /** @description The agent is conversational (use a session), an input is missing or not declared (`error` names it and lists the declared inputs), the instructions name an undeclared input, or the body does not match `AgentRunRequest`. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      429: components["responses"]["RateLimited"];
     };
   };
   listChatbots: {

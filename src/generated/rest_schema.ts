@@ -254,6 +254,47 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
       ],
       "additionalProperties": false,
     },
+    "AgentRunRequest": {
+      "description": "The inputs of one functional run.",
+      "type": "object",
+      "properties": {
+        "inputs": {
+          "type": "object",
+          "additionalProperties": true,
+          "description":
+            "A value for every declared input, keyed by input name; strings are used as they are, other values as JSON.",
+        },
+        "additional_instructions": {
+          "type": "string",
+          "maxLength": 100000,
+          "description": "Appended to the agent's instructions for this run only.",
+        },
+      },
+      "required": ["inputs"],
+      "additionalProperties": false,
+    },
+    "AgentRunStatus": {
+      "description":
+        "How a functional run ended: `success` with every declared output, or `failed` with an error.",
+      "enum": ["success", "failed"],
+    },
+    "AgentRunResult": {
+      "description": "The outcome of one functional run.",
+      "type": "object",
+      "properties": {
+        "run_id": { "type": "string", "description": "Id of this run (`run_...`), for logs and support." },
+        "status": { "$ref": "#/$defs/AgentRunStatus" },
+        "outputs": {
+          "type": "object",
+          "additionalProperties": true,
+          "description":
+            "The declared outputs by name (an agent without declared outputs gets `output`); empty when the run failed.",
+        },
+        "error": { "type": "string", "description": "Why the run failed; absent on success." },
+      },
+      "required": ["run_id", "status", "outputs"],
+      "additionalProperties": false,
+    },
     "AgentList": {
       "description": "A page of agents.",
       "type": "object",

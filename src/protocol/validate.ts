@@ -1,12 +1,14 @@
 /**
- * Runtime validators built from the generated protocol schema: there is no hand-written twin of any
- * frame. Each frame type's validator is compiled on first use and cached.
+ * Runtime validators for protocol frames, generated from the protocol schema as zod/mini code
+ * (`src/generated/protocol_validators.ts`): there is no hand-written twin of any frame.
  *
  * @module
  */
-import { z } from "zod";
+import type { ZodMiniType } from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import type { ClientFrame, ServerEvent } from "../generated/protocol.ts";
-import { CLIENT_FRAME_TYPES, protocolSchema, SERVER_EVENT_TYPES } from "../generated/protocol_schema.ts";
+import { CLIENT_FRAME_TYPES, SERVER_EVENT_TYPES } from "../generated/protocol_schema.ts";
+import { protocolValidators } from "../generated/protocol_validators.ts";
 
 /** The outcome of a validation: the typed value, or a readable reason naming the field. */
 export type Validation<T> =
@@ -19,42 +21,31 @@ export interface ValidationIssue {
   path: string;
   /** What is wrong with it. */
   message: string;
+  /** zod's issue code, such as `invalid_type` or `unrecognized_keys`. */
+  code?: string;
 }
 
-type Defs = { $defs: Record<string, unknown> };
+/** English messages, passed per call so the SDK never changes a host application's zod settings. */
+const messages = { error: en().localeError };
 
-/** Compiles and caches zod validators for the `$defs` of one JSON Schema document. */
-export class SchemaValidators {
-  readonly #doc: Defs;
-  readonly #cache = new Map<string, z.ZodType>();
-
-  constructor(doc: Defs) {
-    this.#doc = doc;
-  }
-
-  /** Validates `value` against `$defs[name]`. */
-  check<T>(name: string, value: unknown): Validation<T> {
-    let schema = this.#cache.get(name);
-    if (!schema) {
-      if (!(name in this.#doc.$defs)) throw new Error(`No schema named ${name}.`);
-      schema = z.fromJSONSchema({ $defs: this.#doc.$defs, $ref: `#/$defs/${name}` } as never);
-      this.#cache.set(name, schema);
-    }
-    const result = schema.safeParse(value);
-    if (result.success) return { ok: true, value: result.data as T };
-    const issues = result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join("."),
-      message: issue.message,
-    }));
-    return { ok: false, issues, error: describeIssues(issues) };
-  }
-}
-
-function describeIssues(issues: ValidationIssue[]): string {
+/** Joins issues into one readable sentence: `data.delta: Invalid input: expected string, ...`. */
+export function describeIssues(issues: ValidationIssue[]): string {
   return issues.map((i) => i.path ? `${i.path}: ${i.message}` : i.message).join("; ");
 }
 
-const protocol = new SchemaValidators(protocolSchema);
+/** Validates `value` against the protocol schema's `$defs[name]` (for example `Envelope`). */
+export function checkDefinition<T>(name: string, value: unknown): Validation<T> {
+  const schema: ZodMiniType | undefined = protocolValidators[name];
+  if (!schema) throw new Error(`No protocol schema named ${name}.`);
+  const result = schema.safeParse(value, messages);
+  if (result.success) return { ok: true, value: result.data as T };
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+    code: issue.code,
+  }));
+  return { ok: false, issues, error: describeIssues(issues) };
+}
 
 /** The `$defs` name of a frame type: `message_delta` → `MessageDeltaEvent`. */
 function defName(type: string, suffix: "Event" | "Frame"): string {
@@ -86,7 +77,7 @@ export function validateClientFrame(value: unknown): Validation<ClientFrame> {
   if (!clientTypes.has(type)) {
     return fail("type", `Unknown frame type "${type}"; expected one of: ${CLIENT_FRAME_TYPES.join(", ")}.`);
   }
-  return prefix(type, protocol.check<ClientFrame>(defName(type, "Frame"), value));
+  return prefix(type, checkDefinition<ClientFrame>(defName(type, "Frame"), value));
 }
 
 /**
@@ -101,7 +92,7 @@ export function validateServerEvent(value: unknown): Validation<ServerEvent> {
   if (!serverTypes.has(type)) {
     return fail("type", `Unknown event type "${type}"; expected one of: ${SERVER_EVENT_TYPES.join(", ")}.`);
   }
-  return prefix(type, protocol.check<ServerEvent>(defName(type, "Event"), value));
+  return prefix(type, checkDefinition<ServerEvent>(defName(type, "Event"), value));
 }
 
 function fail<T>(path: string, message: string): Validation<T> {

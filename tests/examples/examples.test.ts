@@ -41,6 +41,7 @@ const expectations: Record<string, { must: RegExp[]; mustNot?: RegExp[] }> = {
     must: [/\[tool call\] calculator/, /\[tool result\] calculator -> 441/, /\[complete\] .*441/s],
   },
   "04_session_send_many": { must: [/one turn for all three posts/, /Lisbon/, /Turns completed: 1/] },
+  "05_functional_agent_run": { must: [/status: success/, /brief: \S+/, /run id: run_/] },
   "07_session_multi_turn": { must: [/Context retained across turns!/, /History has 4 messages\./] },
   "08_session_resume": { must: [/resumed \S+: 2 messages/, /Assistant: .*teal/, /Session terminated\./] },
   "08_conversational_agent_run": {

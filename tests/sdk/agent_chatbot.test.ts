@@ -95,7 +95,7 @@ Deno.test("Agent errors: fetch without id or name, name clash, invalid body, wro
   });
 });
 
-Deno.test("functional agents: created and read, but sessions and run() say what is missing", async () => {
+Deno.test("functional agents: created and read, but sessions and run(text) say what is missing", async () => {
   await withEngine(async ({ client }) => {
     const agent = await Agent.new({
       name: "functional",
@@ -108,7 +108,7 @@ Deno.test("functional agents: created and read, but sessions and run() say what 
     assert.equal(agent.agentType, "functional");
     assert.deepEqual(Object.keys(agent.inputs ?? {}), ["topic"]);
     await assert.rejects(agent.createSession(), /needs a conversational agent/);
-    await assert.rejects(agent.run("hi"), /no run endpoint for functional agents/);
+    await assert.rejects(agent.run("hi"), /needs an object of inputs/);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * REST: agents (create, get, find by name, list, update, delete). Reads never return
- * `llm_info.api_key`.
+ * REST: agents (create, get, find by name, list, update, delete; functional runs are in
+ * `agent_run.ts`). Reads never return `llm_info.api_key`.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import { newId } from "../ids.ts";
 import { ProviderError } from "../model.ts";
 import type { SessionRegistry } from "../session/registry.ts";
 import type { Agent } from "../store/store.ts";
+import { agentRunRoutes } from "./agent_run.ts";
 import { readBody } from "./body.ts";
 import { ApiError, jsonResponse } from "./errors.ts";
 import type { Route } from "./router.ts";
@@ -141,12 +142,13 @@ export function agentRoutes(ctx: EngineContext, registry: SessionRegistry): Rout
         if (body.name !== undefined) await checkName(caller.org, body.name, agent.id);
         if (body.llm_info !== undefined) {
           const next = { ...body.llm_info };
-          // Reads never return the key, so a fetch-modify-save of the same provider keeps it.
-          const previous = agent.llm_info.api_key;
-          if (
-            next.api_key === undefined && previous !== undefined && next.provider === agent.llm_info.provider
-          ) {
-            next.api_key = previous;
+          // Reads never return the key, so a fetch-modify-save of the same provider keeps it; a new
+          // server (base_url or endpoint) drops it, so a key never follows the agent to another host.
+          const before = agent.llm_info;
+          const sameServer = next.provider === before.provider && next.base_url === before.base_url &&
+            next.endpoint === before.endpoint;
+          if (next.api_key === undefined && before.api_key !== undefined && sameServer) {
+            next.api_key = before.api_key;
           }
           checkModel(ctx, next);
           agent.llm_info = next;
@@ -172,5 +174,6 @@ export function agentRoutes(ctx: EngineContext, registry: SessionRegistry): Rout
         return jsonResponse({ status: "success", id: agent.id });
       },
     },
+    ...agentRunRoutes(ctx),
   ];
 }

@@ -6,7 +6,7 @@
  */
 import { restSchema } from "../../generated/rest_schema.ts";
 import type { components } from "../../generated/rest.ts";
-import { SchemaValidators } from "../../protocol/validate.ts";
+import { SchemaValidators } from "../../protocol/schema_validators.ts";
 import { ApiError } from "./errors.ts";
 
 const validators = new SchemaValidators(restSchema);

@@ -7,6 +7,7 @@
 import type { ModelRequest, ModelToolCall } from "../model.ts";
 import { composeEssay, essayTopic, wantsEssay } from "./simulator_essay.ts";
 import { acknowledgeFile, answerFromFiles, summarizeFile } from "./simulator_files.ts";
+import { composePiece, functionalInputs, shapeAnswer } from "./simulator_functional.ts";
 import { acknowledgeFacts, extractFacts, isQuestion, recallAnswer } from "./simulator_memory.ts";
 import { plainAnswer } from "./simulator_plain.ts";
 import { describeOutcome, planToolCalls } from "./simulator_tools.ts";
@@ -47,6 +48,10 @@ function answerPost(post: SimPost, index: number, ctx: Context): Answer {
   if (wantsEssay(text) || (isLast && wantsEssay(request.instructions) && !isQuestion(text))) {
     const topic = essayTopic([text, request.instructions]);
     return { text: composeEssay(topic), plan: `Planning a long essay on ${topic}.` };
+  }
+  const inputs = functionalInputs(text);
+  if (inputs !== undefined) {
+    return { text: composePiece(request.instructions, inputs), plan: "Writing what the run asks for." };
   }
   if (IDENTITY.test(text)) {
     return {
@@ -109,9 +114,17 @@ function assignOutcomes(turn: SimTurn, planned: readonly ModelToolCall[][]): Arr
 
 /**
  * Decides this round: answer from tool results when the turn already has them (never a second tool
- * round), else call the tools the posts ask for, else answer each post.
+ * round), else call the tools the posts ask for, else answer each post. An answer comes as the JSON
+ * object the instructions ask for, when they ask for one (functional runs with several outputs).
  */
 export function planReply(request: ModelRequest, modelId: string): SimReply {
+  const reply = planRound(request, modelId);
+  if (!("text" in reply)) return reply;
+  const last = readTurn(request).posts.at(-1)?.text ?? "";
+  return { ...reply, text: shapeAnswer(request.instructions, functionalInputs(last) ?? {}, reply.text) };
+}
+
+function planRound(request: ModelRequest, modelId: string): SimReply {
   const turn = readTurn(request);
   const ctx: Context = { request, turn, modelId, brief: BRIEF.test(request.instructions) };
   if (turn.posts.length === 0) {
