@@ -147,6 +147,24 @@ function restSchemas(openapi: JsonSchema): string {
   ].join("\n");
 }
 
+/** Every string enum among the OpenAPI components, so the SDK's constants need no schema at run time. */
+function restEnums(openapi: JsonSchema): string {
+  const schemas = ((openapi.components as JsonSchema).schemas ?? {}) as Record<string, JsonSchema>;
+  const enums = Object.entries(schemas)
+    .filter(([, schema]) => Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === "string"))
+    .map(([name, schema]) =>
+      `  /** ${String(schema.description ?? name)} */\n  ${name}: ${JSON.stringify(schema.enum)},`
+    );
+  return [
+    banner(openapiPath),
+    `/** The values of every string enum in the OpenAPI components, by component name. */`,
+    `export const restEnums = {`,
+    ...enums,
+    `} as const;`,
+    ``,
+  ].join("\n");
+}
+
 /** Builds every generated file in memory: name → formatted text. */
 export async function generate(): Promise<Map<string, string>> {
   const protocol = await readJson(protocolPath);
@@ -155,9 +173,13 @@ export async function generate(): Promise<Map<string, string>> {
   const files = new Map<string, string>([
     ["protocol.ts", await protocolTypes(flat)],
     ["protocol_schema.ts", protocolConstants(flat)],
-    ["protocol_validators.ts", zodModule(flat.$defs as Record<string, JsonSchema>, banner(protocolPath), new Set(["CloseCode"]))],
+    [
+      "protocol_validators.ts",
+      zodModule(flat.$defs as Record<string, JsonSchema>, banner(protocolPath), new Set(["CloseCode"])),
+    ],
     ["rest.ts", await restTypes()],
     ["rest_schema.ts", restSchemas(openapi)],
+    ["rest_enums.ts", restEnums(openapi)],
   ]);
   for (const [name, text] of files) files.set(name, await format(text));
   return files;

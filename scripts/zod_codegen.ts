@@ -53,10 +53,14 @@ function objectSchema(node: JsonSchema, path: string): string {
   const keys = Object.keys(properties);
   if (keys.length === 0) {
     if (extra === false) return "z.strictObject({})";
-    const value = typeof extra === "object" && extra !== null ? emit(extra as JsonSchema, `${path}.*`) : "z.unknown()";
+    const value = typeof extra === "object" && extra !== null
+      ? emit(extra as JsonSchema, `${path}.*`)
+      : "z.unknown()";
     return `z.record(z.string(), ${value})`;
   }
-  if (typeof extra === "object" && extra !== null) fail(path, "properties together with a schema for additionalProperties");
+  if (typeof extra === "object" && extra !== null) {
+    fail(path, "properties together with a schema for additionalProperties");
+  }
   const fields = keys.map((key) => {
     const value = emit(properties[key]!, `${path}.${key}`);
     return `${JSON.stringify(key)}: ${required.has(key) ? value : `z.optional(${value})`}`;
@@ -70,9 +74,25 @@ export function emit(node: JsonSchema, path: string): string {
   for (const key of Object.keys(node)) {
     const known = IGNORED.has(key) ||
       [
-        "$ref", "oneOf", "anyOf", "const", "enum", "type", "properties", "required", "additionalProperties",
-        "minLength", "maxLength", "pattern", "format", "contentEncoding", "minimum", "maximum", "items",
-        "minItems", "maxItems",
+        "$ref",
+        "oneOf",
+        "anyOf",
+        "const",
+        "enum",
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "contentEncoding",
+        "minimum",
+        "maximum",
+        "items",
+        "minItems",
+        "maxItems",
       ].includes(key);
     if (!known) fail(path, `unsupported keyword "${key}"`);
   }
@@ -114,7 +134,7 @@ export function emit(node: JsonSchema, path: string): string {
 }
 
 function references(node: unknown, into: Set<string>): Set<string> {
-  if (Array.isArray(node)) for (const item of node) references(item, into);
+  if (Array.isArray(node)) { for (const item of node) references(item, into); }
   else if (typeof node === "object" && node !== null) {
     for (const [key, value] of Object.entries(node)) {
       if (key === "$ref" && typeof value === "string") into.add(value.slice("#/$defs/".length));
@@ -141,7 +161,11 @@ function ordered(defs: Record<string, JsonSchema>): string[] {
 }
 
 /** The whole generated module (unformatted). */
-export function zodModule(defs: Record<string, JsonSchema>, banner: string, skip: ReadonlySet<string>): string {
+export function zodModule(
+  defs: Record<string, JsonSchema>,
+  banner: string,
+  skip: ReadonlySet<string>,
+): string {
   const names = ordered(defs).filter((name) => !skip.has(name));
   return [
     banner,

@@ -1,21 +1,11 @@
 /**
- * Constants for agent and tool settings, derived from the enums of the generated REST schema.
+ * Constants for agent and tool settings, derived from the generated lists of REST enum values.
  *
  * @module
  */
 import type { components } from "./generated/rest.ts";
-import { restSchema } from "./generated/rest_schema.ts";
+import { restEnums } from "./generated/rest_enums.ts";
 import { type EnumObject, enumObject } from "./enum_object.ts";
-
-function schemaEnum<T extends string>(path: readonly string[]): readonly T[] {
-  let node: unknown = restSchema.$defs;
-  for (const key of path) node = (node as Record<string, unknown> | undefined)?.[key];
-  const values = (node as { enum?: unknown } | undefined)?.enum;
-  if (!Array.isArray(values) || !values.every((v) => typeof v === "string")) {
-    throw new Error(`The REST schema has no string enum at ${path.join(".")}; regenerate src/generated.`);
-  }
-  return values as T[];
-}
 
 /** `conversational` or `functional`. */
 export type AgentType = components["schemas"]["AgentType"];
@@ -29,7 +19,7 @@ export type AgentType = components["schemas"]["AgentType"];
  * console.log(AgentType.CONVERSATIONAL); // "conversational"
  * ```
  */
-export const AgentType: EnumObject<AgentType> = enumObject(schemaEnum<AgentType>(["AgentType"]));
+export const AgentType: EnumObject<AgentType> = enumObject(restEnums.AgentType);
 
 /** `auto_run`, `let_agent_decide` or `requires_approval`. */
 export type ToolApprovalConfig = components["schemas"]["ToolApprovalConfig"];
@@ -44,12 +34,10 @@ export type ToolApprovalConfig = components["schemas"]["ToolApprovalConfig"];
  * console.log(tool.approval_config); // "requires_approval"
  * ```
  */
-export const ToolApprovalConfig: EnumObject<ToolApprovalConfig> = enumObject(
-  schemaEnum<ToolApprovalConfig>(["ToolApprovalConfig"]),
-);
+export const ToolApprovalConfig: EnumObject<ToolApprovalConfig> = enumObject(restEnums.ToolApprovalConfig);
 
 /** `static` or `dynamic`. */
-export type ToolInputType = components["schemas"]["ToolInput"]["type"];
+export type ToolInputType = components["schemas"]["ToolInputType"];
 
 /**
  * Tool input kinds: `STATIC` uses a fixed value, `DYNAMIC` lets the model fill it in.
@@ -61,6 +49,4 @@ export type ToolInputType = components["schemas"]["ToolInput"]["type"];
  * console.log(inputs.expression.type); // "dynamic"
  * ```
  */
-export const ToolInputType: EnumObject<ToolInputType> = enumObject(
-  schemaEnum<ToolInputType>(["ToolInput", "properties", "type"]),
-);
+export const ToolInputType: EnumObject<ToolInputType> = enumObject(restEnums.ToolInputType);

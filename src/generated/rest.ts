@@ -336,13 +336,14 @@ export interface components {
      * @enum {unknown}
      */
     ToolApprovalConfig: "auto_run" | "let_agent_decide" | "requires_approval";
+    /**
+     * @description `static` uses the input's `value`; `dynamic` lets the model fill it in.
+     * @enum {unknown}
+     */
+    ToolInputType: "static" | "dynamic";
     /** @description One tool input: a fixed value, or one the model fills in. */
     ToolInput: {
-      /**
-       * @description `static` uses `value`; `dynamic` lets the model decide.
-       * @enum {unknown}
-       */
-      type: "static" | "dynamic";
+      type: components["schemas"]["ToolInputType"];
       /** @description The value of a static input. */
       value?: unknown;
       /** @description What the input means, shown to the model. */

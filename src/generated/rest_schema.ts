@@ -109,14 +109,15 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
       "description": "When a tool may run: at once, when the model decides, or only after a client approves.",
       "enum": ["auto_run", "let_agent_decide", "requires_approval"],
     },
+    "ToolInputType": {
+      "description": "`static` uses the input's `value`; `dynamic` lets the model fill it in.",
+      "enum": ["static", "dynamic"],
+    },
     "ToolInput": {
       "description": "One tool input: a fixed value, or one the model fills in.",
       "type": "object",
       "properties": {
-        "type": {
-          "enum": ["static", "dynamic"],
-          "description": "`static` uses `value`; `dynamic` lets the model decide.",
-        },
+        "type": { "$ref": "#/$defs/ToolInputType" },
         "value": { "description": "The value of a static input." },
         "description": { "type": "string", "description": "What the input means, shown to the model." },
       },

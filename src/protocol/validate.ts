@@ -5,7 +5,6 @@
  * @module
  */
 import type { ZodMiniType } from "zod/mini";
-import en from "zod/v4/locales/en.js";
 import type { ClientFrame, ServerEvent } from "../generated/protocol.ts";
 import { CLIENT_FRAME_TYPES, SERVER_EVENT_TYPES } from "../generated/protocol_schema.ts";
 import { protocolValidators } from "../generated/protocol_validators.ts";
@@ -25,10 +24,63 @@ export interface ValidationIssue {
   code?: string;
 }
 
-/** English messages, passed per call so the SDK never changes a host application's zod settings. */
-const messages = { error: en().localeError };
+/** The JSON type of the value at `path` inside `root`, for "expected X, received Y" messages. */
+function receivedAt(root: unknown, path: readonly PropertyKey[]): string {
+  let node = root;
+  for (const key of path) node = (node as Record<PropertyKey, unknown> | null | undefined)?.[key];
+  if (node === undefined) return "nothing";
+  if (node === null) return "null";
+  if (Array.isArray(node)) return "array";
+  return typeof node === "number" && !Number.isInteger(node) ? "a non-integer number" : typeof node;
+}
 
-/** Joins issues into one readable sentence: `data.delta: Invalid input: expected string, ...`. */
+/**
+ * One short English sentence per zod issue. Written here instead of loading zod's English locale,
+ * which would cost the SDK bundle more than the rest of its validation; and passed per call, so the
+ * SDK never changes a host application's zod settings.
+ */
+function explain(issue: ZodIssueLike, root: unknown): string {
+  const path = issue.path;
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected}, received ${receivedAt(root, path)}`;
+    case "invalid_value":
+      return `expected ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(" | ")}`;
+    case "unrecognized_keys":
+      return `unrecognized key${issue.keys?.length === 1 ? "" : "s"}: ${(issue.keys ?? []).join(", ")}`;
+    case "too_small":
+      return issue.origin === "string" || issue.origin === "array"
+        ? `must have at least ${issue.minimum} ${issue.origin === "string" ? "characters" : "items"}`
+        : `must be >= ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "string" || issue.origin === "array"
+        ? `must have at most ${issue.maximum} ${issue.origin === "string" ? "characters" : "items"}`
+        : `must be <= ${issue.maximum}`;
+    case "invalid_format":
+      return issue.format === "regex" ? `must match ${issue.pattern}` : `invalid ${issue.format}`;
+    case "invalid_union":
+      return "matches none of the allowed shapes";
+    default:
+      return issue.message || "invalid value";
+  }
+}
+
+/** The fields of zod's issues that {@link explain} reads. */
+interface ZodIssueLike {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  expected?: string;
+  values?: unknown[];
+  keys?: string[];
+  origin?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  format?: string;
+  pattern?: string;
+}
+
+/** Joins issues into one readable sentence: `data.delta: expected string, received number; ...`. */
 export function describeIssues(issues: ValidationIssue[]): string {
   return issues.map((i) => i.path ? `${i.path}: ${i.message}` : i.message).join("; ");
 }
@@ -37,11 +89,11 @@ export function describeIssues(issues: ValidationIssue[]): string {
 export function checkDefinition<T>(name: string, value: unknown): Validation<T> {
   const schema: ZodMiniType | undefined = protocolValidators[name];
   if (!schema) throw new Error(`No protocol schema named ${name}.`);
-  const result = schema.safeParse(value, messages);
+  const result = schema.safeParse(value);
   if (result.success) return { ok: true, value: result.data as T };
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join("."),
-    message: issue.message,
+    message: explain(issue as unknown as ZodIssueLike, value),
     code: issue.code,
   }));
   return { ok: false, issues, error: describeIssues(issues) };
