@@ -5,10 +5,12 @@
  * @module
  */
 import { CloseCode } from "../generated/protocol_schema.ts";
+import { waitAtMost } from "./abort.ts";
 import { Auth } from "./auth.ts";
 import type { EngineContext, KnowledgeBase } from "./context.ts";
 import { agentRoutes } from "./http/agents.ts";
 import { chatbotRoutes } from "./http/chatbots.ts";
+import { Cors } from "./http/cors.ts";
 import { errorResponse } from "./http/errors.ts";
 import { healthRoutes } from "./http/health.ts";
 import { knowledgeRoutes } from "./http/knowledge.ts";
@@ -21,6 +23,7 @@ import { selectProvider } from "./providers/select.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { SessionRegistry } from "./session/registry.ts";
 import { MemoryStore } from "./store/memory_store.ts";
+import type { EngineStore } from "./store/store.ts";
 import { KnowledgeIndex } from "./tools/knowledge_index.ts";
 import { builtinToolTypes, modelToolsFor } from "./tools/registry.ts";
 import { Connection } from "./ws/connection.ts";
@@ -39,7 +42,10 @@ export interface Engine {
    * sockets were closed.
    */
   dropSockets(sessionId: string): number;
-  /** Stops generation, closes every socket with 1001 and stops the server. Idempotent. */
+  /**
+   * Closes every socket with 1001 (frames still in flight are handled first), then stops generation
+   * and the server. Idempotent.
+   */
   close(): Promise<void>;
   /** Same as {@link Engine.close}, for `await using`. */
   [Symbol.asyncDispose](): Promise<void>;
@@ -51,9 +57,16 @@ const CLOSE_WAIT_MS = 1000;
 
 /** Starts an engine; see {@link EngineOptions} for the defaults. */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  return await startEngineWithStore(options, new MemoryStore());
+}
+
+/**
+ * Starts an engine on a given store (a persistent one, or a test's instrumented one). Not exported
+ * from the package yet: the store interface may still change.
+ */
+export async function startEngineWithStore(options: EngineOptions, store: EngineStore): Promise<Engine> {
   const resolved = resolveOptions(options, newApiKey);
   const auth = await Auth.create(resolved.apiKeys);
-  const store = new MemoryStore();
   const metrics = new Metrics();
   const bases = new Map<string, KnowledgeBase>();
   const knowledge = (org: string): KnowledgeBase => {
@@ -74,6 +87,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       selectProvider(llmInfo, {
         env: resolved.env,
         simulator: { tokensPerSecond: resolved.tokensPerSecond },
+        ...(resolved.allowedModelHosts === undefined
+          ? {}
+          : { allowedModelHosts: resolved.allowedModelHosts }),
       }),
     knowledge,
     log: resolved.log,
@@ -88,6 +104,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     ...sessionRoutes(ctx, registry),
     ...knowledgeRoutes(ctx),
   ], { auth, limiter, metrics, log: resolved.log });
+  const cors = new Cors(resolved.cors);
   const connections = new Set<Connection>();
   let closing = false;
 
@@ -96,7 +113,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     port: resolved.port,
     onListen: () => {},
   }, (request) => {
-    if (new URL(request.url).pathname !== WS_PATH) return router.handle(request);
+    if (new URL(request.url).pathname !== WS_PATH) return cors.handle(request, (r) => router.handle(r));
     if (closing) {
       return errorResponse(503, "The engine is shutting down; reconnect to another engine or later.");
     }
@@ -116,15 +133,15 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const close = (): Promise<void> => {
     closed ??= (async () => {
       closing = true;
-      await registry.shutdown();
+      // Sockets first: once they are closed no new frame is handled, so every post a client sent was
+      // either applied and acknowledged while sessions still logged, or never applied (retry it).
       const open = [...connections];
       for (const connection of open) {
         connection.close(CloseCode.going_away, "engine shutting down; reconnect later");
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const waited = new Promise<void>((resolve) => timer = setTimeout(resolve, CLOSE_WAIT_MS));
-      await Promise.race([Promise.all(open.map((c) => c.closed)), waited]);
-      clearTimeout(timer);
+      const finished = Promise.all(open.map((c) => Promise.all([c.closed, c.drained])));
+      await waitAtMost(finished, CLOSE_WAIT_MS);
+      await registry.shutdown();
       await server.shutdown();
     })();
     return closed;

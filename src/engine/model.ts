@@ -78,17 +78,24 @@ export interface ModelProvider {
   stream(request: ModelRequest): AsyncIterable<ModelChunk>;
 }
 
-/** A provider failure with a message a user can act on (bad key, unreachable server, bad stream). */
+/**
+ * A provider failure with a message a user can act on (bad key, unreachable server, bad stream). The
+ * message is shown to the tenant, so it never carries what the provider's server sent back; that goes
+ * to {@link ProviderError.detail}, which only the operator's log sees.
+ */
 export class ProviderError extends Error {
   /** HTTP status from the provider, when there was one. */
   readonly status: number | undefined;
+  /** What the provider's server said (a response body, a network error), for the engine log only. */
+  readonly detail: string | undefined;
   /**
-   * @param message What failed and what to do about it.
-   * @param options The provider's HTTP status and the underlying error, when known.
+   * @param message What failed and what to do about it; safe to show to the tenant.
+   * @param options The provider's HTTP status, the upstream detail for the log, and the underlying error.
    */
-  constructor(message: string, options?: { status?: number; cause?: unknown }) {
+  constructor(message: string, options?: { status?: number; detail?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProviderError";
     this.status = options?.status;
+    this.detail = options?.detail;
   }
 }

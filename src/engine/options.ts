@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { CorsSettings } from "./http/cors.ts";
 
 /** A knowledge document loaded for every organisation at start. */
 export interface KnowledgeDocumentInput {
@@ -39,9 +40,10 @@ export interface EngineOptions {
     tokensPerSecond?: number;
   };
   /**
-   * Environment that providers read credentials from (`OPENAI_API_KEY`, `OPENAI_BASE_URL`). Embedded
-   * engines default to an empty record so tests never pick up the machine's keys; the CLI passes the
-   * real environment.
+   * Environment that providers read credentials from (`OPENAI_API_KEY`, `OPENAI_BASE_URL`). The key is
+   * only sent to `OPENAI_BASE_URL` (or OpenAI), never to a `base_url` / `endpoint` an agent names.
+   * Embedded engines default to an empty record so tests never pick up the machine's keys; the CLI
+   * passes the real environment.
    * @default {{}}
    */
   env?: Record<string, string | undefined>;
@@ -71,10 +73,18 @@ export interface EngineOptions {
    */
   maxMessageBytes?: number;
   /**
-   * Window in which back-to-back posts coalesce into one turn.
+   * Window in which back-to-back posts coalesce into one turn: a post waits this long for the next one
+   * before its turn starts.
    * @default {40}
    */
   coalesceMs?: number;
+  /**
+   * Longest a post waits for its turn to start while further posts keep arriving within
+   * `coalesceMs` of each other; the turn then starts with the posts so far, and later posts go to
+   * the next turn.
+   * @default {10 * coalesceMs}
+   */
+  coalesceMaxMs?: number;
   /** Per-key rate limit on WebSocket frames and REST requests (a token bucket). */
   rateLimit?: {
     /**
@@ -88,6 +98,33 @@ export interface EngineOptions {
      */
     burst?: number;
   };
+  /**
+   * Cross-origin access to the REST API from browser pages. `allowedOrigins` lists the origins (such
+   * as `"https://app.example.com"`) whose pages may call it, or `"*"` for any; `false` sends no CORS
+   * headers (browsers on other origins are then refused). Open by default because REST authenticates
+   * with a bearer key, never with cookies. The WebSocket endpoint is not subject to CORS.
+   * @default {{ allowedOrigins: "*", maxAgeSeconds: 600 }}
+   */
+  cors?: false | {
+    /**
+     * Origins allowed to call the API, or `"*"` for any.
+     * @default {"*"}
+     */
+    allowedOrigins?: "*" | string[];
+    /**
+     * How long browsers may cache a preflight answer.
+     * @default {600}
+     */
+    maxAgeSeconds?: number;
+  };
+  /**
+   * Hosts (`"models.internal"` or `"models.internal:8000"`) that an agent's own `llm_info.base_url`
+   * or `endpoint` may name; agents naming another host are refused with 422. Unset allows any host.
+   * Either way, the operator's `OPENAI_API_KEY` is only ever sent to `OPENAI_BASE_URL` (or OpenAI),
+   * never to a URL an agent chose.
+   * @default {undefined}
+   */
+  allowedModelHosts?: string[];
   /**
    * Documents loaded into every organisation's knowledge base at start.
    * @default {[]}
@@ -113,9 +150,13 @@ export interface ResolvedOptions {
   maxFrameBytes: number;
   maxMessageBytes: number;
   coalesceMs: number;
+  coalesceMaxMs: number;
   framesPerSecond: number;
   burst: number;
   knowledgeDocuments: KnowledgeDocumentInput[];
+  /** CORS settings; undefined when turned off. */
+  cors: CorsSettings | undefined;
+  allowedModelHosts: string[] | undefined;
   log: (line: string) => void;
   /** Buffered outbound bytes above which a socket counts as a slow consumer and is closed. */
   maxBufferedBytes: number;
@@ -131,9 +172,22 @@ function positive(name: string, value: number | undefined, fallback: number, min
   return v;
 }
 
+function resolveCors(cors: EngineOptions["cors"]): CorsSettings | undefined {
+  if (cors === false) return undefined;
+  const origins = cors?.allowedOrigins ?? "*";
+  if (origins !== "*" && !Array.isArray(origins)) {
+    throw new RangeError(`Engine option cors.allowedOrigins must be "*" or an array of origins.`);
+  }
+  return {
+    origins: origins === "*" ? "*" : new Set(origins),
+    maxAgeSeconds: positive("cors.maxAgeSeconds", cors?.maxAgeSeconds, 600),
+  };
+}
+
 /** Applies defaults and checks ranges; throws a `RangeError` naming the bad option. */
 export function resolveOptions(options: EngineOptions, generatedKey: () => string): ResolvedOptions {
   const keys = (options.apiKeys ?? []).filter((k) => k.length > 0);
+  const coalesceMs = positive("coalesceMs", options.coalesceMs, 40);
   return {
     hostname: options.hostname ?? "127.0.0.1",
     port: positive("port", options.port, 0),
@@ -145,10 +199,13 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     heartbeatIntervalMs: positive("heartbeatIntervalMs", options.heartbeatIntervalMs, 15_000, 1),
     maxFrameBytes: positive("maxFrameBytes", options.maxFrameBytes, 8 * 1024 * 1024, 1024),
     maxMessageBytes: positive("maxMessageBytes", options.maxMessageBytes, 4 * 1024 * 1024, 1),
-    coalesceMs: positive("coalesceMs", options.coalesceMs, 40),
+    coalesceMs,
+    coalesceMaxMs: positive("coalesceMaxMs", options.coalesceMaxMs, 10 * coalesceMs),
     framesPerSecond: positive("rateLimit.framesPerSecond", options.rateLimit?.framesPerSecond, 200, 0.001),
     burst: positive("rateLimit.burst", options.rateLimit?.burst, 400, 1),
     knowledgeDocuments: options.knowledgeDocuments ?? [],
+    cors: resolveCors(options.cors),
+    allowedModelHosts: options.allowedModelHosts,
     log: options.log ?? (() => {}),
     maxBufferedBytes: 16 * 1024 * 1024,
     maxModelRounds: 8,

@@ -39,6 +39,13 @@ export class RateLimiter {
     return true;
   }
 
+  /** Milliseconds until `key` has a token again (for `retry_after_ms`); 0 when it has one now. */
+  retryAfterMs(key: string): number {
+    const bucket = this.#buckets.get(key);
+    if (!bucket || bucket.tokens >= 1) return 0;
+    return Math.max(1, Math.ceil(((1 - bucket.tokens) / this.#rate) * 1000));
+  }
+
   /** Seconds until `key` has a token again (for `Retry-After`). */
   retryAfterSeconds(key: string): number {
     const bucket = this.#buckets.get(key);

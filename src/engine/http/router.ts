@@ -109,8 +109,20 @@ export class Router {
     }
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(found.match?.pathname.groups ?? {})) {
-      if (value !== undefined) params[name] = decodeURIComponent(value);
+      if (value !== undefined) params[name] = decodePathPart(value, url.pathname);
     }
     return await found.route.handler({ request, url, params, caller });
+  }
+}
+
+/** Decodes one path parameter; bad percent-encoding (`%ZZ`) is the client's mistake, so a 400. */
+function decodePathPart(value: string, pathname: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new ApiError(
+      400,
+      `The path ${pathname} has invalid percent-encoding; encode ids with encodeURIComponent().`,
+    );
   }
 }

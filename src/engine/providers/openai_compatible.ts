@@ -6,7 +6,7 @@
  * @module
  */
 import { type ModelChunk, type ModelProvider, type ModelRequest, ProviderError } from "../model.ts";
-import { abortableSleep } from "./abortable_sleep.ts";
+import { abortableSleep } from "../abort.ts";
 import { toChatRequest } from "./openai_messages.ts";
 import { readSseData } from "./openai_sse.ts";
 import { parseChatStream } from "./openai_stream.ts";
@@ -39,6 +39,7 @@ export interface OpenAICompatibleOptions {
 /** Longest pause honoured from a `Retry-After` header, so a turn never hangs for minutes. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
+/** What the server said, for the log: the JSON error message, else the start of the body. */
 function errorText(body: string): string {
   try {
     const parsed: unknown = JSON.parse(body);
@@ -53,15 +54,33 @@ function errorText(body: string): string {
   return body.trim().slice(0, 500) || "(empty response body)";
 }
 
+/**
+ * A base URL as messages may show it: no `user:pass@`, query or fragment (they can hold credentials).
+ *
+ * @example
+ * ```ts
+ * import { displayUrl } from "./openai_compatible.ts";
+ * console.log(displayUrl("https://me:secret@models.example/v1?key=k")); // "https://models.example/v1"
+ * ```
+ */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, "");
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, "//").replace(/[?#].*$/, "");
+  }
+}
+
 function hint(status: number, options: OpenAICompatibleOptions): string {
-  if (status === 401 || status === 403) return "; check llm_info.api_key or OPENAI_API_KEY.";
+  if (status === 401 || status === 403) return "; check llm_info.api_key.";
   if (status === 404) {
-    return `; check llm_info.model_id ("${options.modelId}") and the base URL (${options.baseUrl}).`;
+    return `; check llm_info.model_id ("${options.modelId}") and the base URL.`;
   }
   if (status === 429) {
     return "; the provider is rate limiting: wait and try again, or raise llm_info.max_retries.";
   }
-  return ".";
+  return "; the engine log has the server's answer.";
 }
 
 function retryDelay(response: Response | undefined, attempt: number, intervalMs: number): number {
@@ -90,7 +109,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): ModelP
         `"http://127.0.0.1:11434/v1".`,
     );
   }
-  const settings = { ...options, baseUrl };
+  const settings = { ...options, baseUrl, shownUrl: displayUrl(baseUrl) };
   return {
     provider: "openai",
     modelId: options.modelId,
@@ -99,32 +118,33 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): ModelP
   };
 }
 
+/** Options with the normalised base URL and the form of it that messages may show. */
+type Settings = OpenAICompatibleOptions & { shownUrl: string };
+
 async function* streamChat(
-  options: OpenAICompatibleOptions,
+  options: Settings,
   request: ModelRequest,
 ): AsyncGenerator<ModelChunk> {
   const { signal } = request;
   const response = await send(options, request);
   if (response.body === null) {
-    throw new ProviderError(`The model server at ${options.baseUrl} sent an empty response.`);
+    throw new ProviderError(`The model server at ${options.shownUrl} sent an empty response.`);
   }
   try {
     yield* parseChatStream(readSseData(response.body));
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (error instanceof ProviderError) throw error;
-    throw new ProviderError(
-      `The stream from the model server at ${options.baseUrl} broke off: ${String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw new ProviderError(`The stream from the model server at ${options.shownUrl} broke off; try again.`, {
+      detail: String(error),
+      cause: error,
+    });
   }
   signal.throwIfAborted();
 }
 
 /** Posts the request, retrying 429, 5xx and network failures; returns a 2xx response. */
-async function send(options: OpenAICompatibleOptions, request: ModelRequest): Promise<Response> {
+async function send(options: Settings, request: ModelRequest): Promise<Response> {
   const { signal } = request;
   const doFetch = options.fetch ?? fetch;
   const maxRetries = Math.max(0, options.maxRetries ?? 2);
@@ -145,11 +165,9 @@ async function send(options: OpenAICompatibleOptions, request: ModelRequest): Pr
         continue;
       }
       throw new ProviderError(
-        `Could not reach the model server at ${options.baseUrl} (${
-          String(error)
-        }). Check llm_info.base_url ` +
-          "(or OPENAI_BASE_URL) and that the server is running.",
-        { cause: error },
+        `Could not reach the model server at ${options.shownUrl}. Check llm_info.base_url ` +
+          "and that the server is running.",
+        { detail: String(error), cause: error },
       );
     }
     if (response.ok) return response;
@@ -162,10 +180,11 @@ async function send(options: OpenAICompatibleOptions, request: ModelRequest): Pr
     const retried = retryable && attempt > 0
       ? ` (after ${attempt} ${attempt === 1 ? "retry" : "retries"})`
       : "";
+    // The body is not shown: a tenant could point base_url at an internal service and read it back.
     throw new ProviderError(
-      `The model server at ${options.baseUrl} answered ${response.status}${retried}: ` +
-        errorText(text).replace(/[\s.]+$/, "") + hint(response.status, options),
-      { status: response.status },
+      `The model server at ${options.shownUrl} answered ${response.status}${retried}` +
+        hint(response.status, options),
+      { status: response.status, detail: errorText(text) },
     );
   }
 }

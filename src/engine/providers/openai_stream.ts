@@ -74,16 +74,16 @@ export async function* parseChatStream(events: AsyncIterable<string>): AsyncGene
       event = JSON.parse(data);
     } catch (error) {
       throw new ProviderError(
-        `The model server sent a stream event that is not JSON: ${data.slice(0, 200)}`,
-        {
-          cause: error,
-        },
+        "The model server sent a stream event that is not JSON; check that llm_info.base_url points at an " +
+          "OpenAI-compatible Chat Completions server.",
+        { detail: data.slice(0, 500), cause: error },
       );
     }
     if (!isRecord(event)) continue;
     if (event["error"] !== undefined) {
       throw new ProviderError(
-        `The model server reported an error mid-stream: ${errorMessage(event["error"])}`,
+        "The model server reported an error mid-stream; try again (the engine log has its message).",
+        { detail: errorMessage(event["error"]) },
       );
     }
     const choices = Array.isArray(event["choices"]) ? event["choices"] : [];

@@ -1,7 +1,9 @@
 /**
  * Chooses the model provider for an agent's `llm_info`: the OpenAI-compatible provider when
  * credentials or a server URL are given, else the offline model simulator with a notice saying so.
- * Credentials are never silently replaced by the simulator.
+ * Credentials are never silently replaced by the simulator. The operator's credentials
+ * (`OPENAI_API_KEY`) only ever go to the operator's server (`OPENAI_BASE_URL` or OpenAI): an agent
+ * that names its own `base_url` or `endpoint` brings its own key or sends none.
  *
  * @module
  */
@@ -21,6 +23,11 @@ export interface SelectProviderOptions {
   simulator?: { tokensPerSecond?: number };
   /** Fetch used by HTTP providers (tests inject one). */
   fetch?: typeof fetch;
+  /**
+   * Hosts (`host` or `host:port`) an agent's own `base_url` / `endpoint` may name; undefined allows
+   * any. The operator's `OPENAI_BASE_URL` is not checked.
+   */
+  allowedModelHosts?: readonly string[];
 }
 
 /** The chosen provider and, when the simulator stands in for a requested provider, why. */
@@ -57,9 +64,11 @@ export function selectProvider(llmInfo: LlmInfo, options: SelectProviderOptions)
   const simulator = () => createSimulator(options.simulator ?? {});
   const name = llmInfo.provider.trim().toLowerCase();
   if (name === "simulator") return { provider: simulator() };
-  const apiKey = nonEmpty(llmInfo.api_key) ?? nonEmpty(options.env["OPENAI_API_KEY"]);
-  const explicitBase = nonEmpty(llmInfo.base_url) ?? nonEmpty(llmInfo.endpoint) ??
-    nonEmpty(options.env["OPENAI_BASE_URL"]);
+  const tenantBase = nonEmpty(llmInfo.base_url) ?? nonEmpty(llmInfo.endpoint);
+  // The operator's key never travels to a URL the tenant chose (it would leak it to any server).
+  const apiKey = nonEmpty(llmInfo.api_key) ??
+    (tenantBase === undefined ? nonEmpty(options.env["OPENAI_API_KEY"]) : undefined);
+  const explicitBase = tenantBase ?? nonEmpty(options.env["OPENAI_BASE_URL"]);
   const baseUrl = explicitBase ?? DEFAULT_BASE_URL;
   const hasServer = explicitBase !== undefined && explicitBase.replace(/\/+$/, "") !== DEFAULT_BASE_URL;
   if (OPENAI_COMPATIBLE.has(name)) {
@@ -71,6 +80,7 @@ export function selectProvider(llmInfo: LlmInfo, options: SelectProviderOptions)
           "the offline model simulator answers instead.",
       };
     }
+    if (tenantBase !== undefined) checkHost(tenantBase, options.allowedModelHosts);
     const modelId = nonEmpty(llmInfo.fine_tuned_model_id) ?? llmInfo.model_id;
     return {
       provider: createOpenAICompatible({
@@ -99,4 +109,21 @@ export function selectProvider(llmInfo: LlmInfo, options: SelectProviderOptions)
     notice: `Provider "${llmInfo.provider}" is not supported by this engine and no credentials were given: ` +
       "the offline model simulator answers instead.",
   };
+}
+
+/** Throws when an agent's own model URL names a host outside the operator's allow-list. */
+function checkHost(baseUrl: string, allowed: readonly string[] | undefined): void {
+  if (allowed === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return; // createOpenAICompatible refuses it with a clearer message.
+  }
+  const hosts = allowed.map((h) => h.toLowerCase());
+  if (hosts.includes(url.hostname.toLowerCase()) || hosts.includes(url.host.toLowerCase())) return;
+  throw new ProviderError(
+    `llm_info.base_url names host ${url.host}, which this engine does not allow; use one of: ` +
+      `${allowed.join(", ") || "(none: agents cannot choose their model server here)"}.`,
+  );
 }

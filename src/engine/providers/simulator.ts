@@ -18,7 +18,7 @@
  * @module
  */
 import type { ModelChunk, ModelProvider, ModelRequest } from "../model.ts";
-import { abortableSleep } from "./abortable_sleep.ts";
+import { abortableSleep } from "../abort.ts";
 import { planReply } from "./simulator_reply.ts";
 import { tokenize } from "./simulator_text.ts";
 

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ApprovalResponseFrame } from "../../generated/protocol.ts";
+import { raceAbort } from "../abort.ts";
 import type { EventOf } from "../events.ts";
 
 /** A client's decision. */
@@ -25,35 +26,32 @@ interface Pending {
   resolve(answer: ApprovalAnswer): void;
 }
 
+/**
+ * How many answered request ids a session remembers to tell "already resolved" from "not found".
+ * Older ids fall out (their late answers get `approval_not_found`), so the bookkeeping stays bounded.
+ */
+export const RESOLVED_REMEMBERED = 256;
+
 /** The approval requests of one session. */
 export class Approvals {
   readonly #pending = new Map<string, Pending>();
+  /** Insertion-ordered, so the oldest id is the first one dropped. */
   readonly #resolved = new Set<string>();
 
   /**
    * Waits for the answer to a logged `approval_request`. Rejects with the signal's reason when the
    * turn stops first; the request then counts as resolved.
    */
-  wait(event: EventOf<"approval_request">, signal: AbortSignal): Promise<ApprovalAnswer> {
+  async wait(event: EventOf<"approval_request">, signal: AbortSignal): Promise<ApprovalAnswer> {
     const id = event.data.request_id;
-    const { promise, resolve, reject } = Promise.withResolvers<ApprovalAnswer>();
-    const onAbort = () => {
+    const answered = Promise.withResolvers<ApprovalAnswer>();
+    if (!signal.aborted) this.#pending.set(id, { event, resolve: answered.resolve });
+    try {
+      return await raceAbort(answered.promise, signal);
+    } catch (error) {
       this.#settle(id);
-      reject(signal.reason);
-    };
-    if (signal.aborted) {
-      onAbort();
-      return promise;
+      throw error;
     }
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.#pending.set(id, {
-      event,
-      resolve: (answer) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(answer);
-      },
-    });
-    return promise;
   }
 
   /** Applies a client's answer. */
@@ -77,6 +75,10 @@ export class Approvals {
   #settle(id: string): void {
     this.#pending.delete(id);
     this.#resolved.add(id);
+    if (this.#resolved.size > RESOLVED_REMEMBERED) {
+      const oldest = this.#resolved.values().next();
+      if (!oldest.done) this.#resolved.delete(oldest.value);
+    }
   }
 }
 

@@ -29,6 +29,8 @@ export class Posts {
   readonly #store: EngineStore;
   readonly #posts = new Map<string, string>();
   readonly #batches = new Map<string, PostReceipt & { kind: "batch" }>();
+  /** Stores still writing, so terminate can wait for them before it frees the session's data. */
+  readonly #writing = new Set<Promise<void>>();
 
   constructor(sessionId: string, userId: string, store: EngineStore, receipts: PostReceipt[] = []) {
     this.#sessionId = sessionId;
@@ -68,6 +70,11 @@ export class Posts {
     return { duplicate: false, posts };
   }
 
+  /** Resolves once every post and batch applied so far is stored (failed writes included). */
+  async idle(): Promise<void> {
+    await Promise.allSettled(this.#writing);
+  }
+
   /** Records the post id synchronously, before any await, so a concurrent retry sees it. */
   #claim(message: UserMessage): TurnPost {
     const messageId = newId("message");
@@ -80,6 +87,16 @@ export class Posts {
   }
 
   async #persist(messages: UserMessage[], posts: TurnPost[], receipt: PostReceipt): Promise<void> {
+    const write = this.#write(messages, posts, receipt);
+    this.#writing.add(write);
+    try {
+      await write;
+    } finally {
+      this.#writing.delete(write);
+    }
+  }
+
+  async #write(messages: UserMessage[], posts: TurnPost[], receipt: PostReceipt): Promise<void> {
     const now = new Date().toISOString();
     for (const [i, message] of messages.entries()) {
       const stored: SessionMessage = {

@@ -1,6 +1,8 @@
 /**
  * The sessions of the engine: creates them (for an agent or a chatbot), finds them with tenancy
  * (another organisation's session is "not found"), terminates them, and stops them all at shutdown.
+ * A terminated session is never brought back: its id stays as a tombstone here (and its record, state
+ * `terminated`, in the store) while its event log, history and receipts are freed.
  *
  * @module
  */
@@ -23,6 +25,12 @@ export class SessionRegistry {
   readonly #modelTools: ModelToolsFor;
   readonly #live = new Map<string, SessionRuntime>();
   readonly #restoring = new Map<string, Promise<SessionRuntime>>();
+  /**
+   * Terminated session ids (to their organisation), set before anything of the terminate is awaited:
+   * a read of the store that raced the terminate can then never revive the session. A few bytes per
+   * session, like the store's own tombstone record.
+   */
+  readonly #tombstones = new Map<string, string>();
 
   constructor(ctx: EngineContext, modelTools: ModelToolsFor) {
     this.#ctx = ctx;
@@ -59,12 +67,16 @@ export class SessionRegistry {
 
   /** The live session; throws 404 when unknown to the organisation and 410 when terminated. */
   async open(org: string, id: string): Promise<SessionRuntime> {
+    if (this.#tombstones.get(id) === org) throw terminated(id);
     const live = this.#live.get(id);
     if (live && live.org === org) return live;
     const record = await this.#ctx.store.getSession(org, id);
     if (!record) throw notFound(id);
     if (record.state === "terminated") throw terminated(id);
-    return await this.#restore(record);
+    const runtime = await this.#restore(record);
+    // A terminate may have won the race while the store was read.
+    if (this.#tombstones.has(id) || runtime.record.state === "terminated") throw terminated(id);
+    return runtime;
   }
 
   /** Terminates a session; throws 404 when unknown and 410 when already terminated. */
@@ -78,7 +90,12 @@ export class SessionRegistry {
   async terminateAgentSessions(org: string, agentId: string): Promise<void> {
     for (const record of await this.#ctx.store.listSessionsOfAgent(org, agentId)) {
       if (record.state !== "active") continue;
-      await this.#terminate(await this.open(org, record.id), "the agent was deleted");
+      try {
+        await this.#terminate(await this.open(org, record.id), "the agent was deleted");
+      } catch (error) {
+        // Terminated meanwhile by someone else: nothing left to do for this one.
+        if (!(error instanceof ApiError && error.status === 410)) throw error;
+      }
     }
   }
 
@@ -93,12 +110,15 @@ export class SessionRegistry {
   }
 
   async #terminate(runtime: SessionRuntime, reason: string | undefined): Promise<boolean> {
-    const done = runtime.terminate(reason);
-    if (runtime.record.state === "terminated" && this.#live.get(runtime.sessionId) === runtime) {
-      this.#live.delete(runtime.sessionId);
-      this.#ctx.log(`session ${runtime.sessionId} terminated${reason ? ` (${reason})` : ""}`);
-    }
-    return await done;
+    const id = runtime.sessionId;
+    if (this.#tombstones.has(id)) return false;
+    this.#tombstones.set(id, runtime.org);
+    if (this.#live.get(id) === runtime) this.#live.delete(id);
+    this.#ctx.log(`session ${id} terminated${reason ? ` (${reason})` : ""}`);
+    if (!(await runtime.terminate(reason))) return false;
+    // Generation has stopped and every write has landed: the log, history and receipts can go.
+    await this.#ctx.store.deleteSessionData(id);
+    return true;
   }
 
   async #resolveTarget(org: string, target: SessionTarget): Promise<{ agent: Agent; chatbotId?: string }> {
@@ -142,6 +162,7 @@ export class SessionRegistry {
         const store = this.#ctx.store;
         const { headSeq } = await store.readEvents(record.id, Number.MAX_SAFE_INTEGER);
         const receipts = await store.listReceipts(record.id);
+        if (this.#tombstones.has(record.id)) throw terminated(record.id);
         const runtime = new SessionRuntime(record, this.#ctx, this.#modelTools, {
           head: headSeq,
           receipts,

@@ -8,6 +8,7 @@ import type { ApprovalResponseFrame, ServerEvent, UserMessage } from "../../gene
 import { CloseCode, PROTOCOL_VERSION } from "../../generated/protocol_schema.ts";
 import type { components } from "../../generated/rest.ts";
 import type { EngineContext } from "../context.ts";
+import { newId } from "../ids.ts";
 import { type EventData, type EventOf, type EventType, makeEvent } from "../events.ts";
 import type { ModelMessage, ModelTool } from "../model.ts";
 import type { PostReceipt, SessionRecord } from "../store/store.ts";
@@ -73,7 +74,11 @@ export class SessionRuntime implements TurnScope {
     this.#head = restored.head;
     this.#memory = restored.memory;
     this.#posts = new Posts(record.id, record.org, ctx.store, restored.receipts);
-    this.#runner = new TurnRunner((posts, signal) => this.#turn(posts, signal), ctx.options.coalesceMs);
+    this.#runner = new TurnRunner(
+      (posts, signal) => this.#turn(posts, signal),
+      (posts, reason) => this.#cancelWaiting(posts, reason),
+      { windowMs: ctx.options.coalesceMs, maxWaitMs: ctx.options.coalesceMaxMs },
+    );
   }
 
   /** The newest logged seq. */
@@ -211,7 +216,7 @@ export class SessionRuntime implements TurnScope {
     return this.approvals.answer(frame);
   }
 
-  /** Cancels the running turn; false when none runs. */
+  /** Cancels the running turn and the posts still waiting for one; false when there was none. */
   cancel(reason: string | undefined): boolean {
     return this.#runner.cancel(reason);
   }
@@ -223,6 +228,8 @@ export class SessionRuntime implements TurnScope {
   async terminate(reason: string | undefined): Promise<boolean> {
     if (this.record.state === "terminated") return false;
     this.record.state = "terminated";
+    // The terminated state is written first, so nothing that reads the store can revive the session.
+    const persisted = this.ctx.store.putSession(this.record);
     const stopped = this.#runner.stop("terminate");
     this.emit("session_terminated", reason === undefined ? {} : { reason });
     this.#closed = true;
@@ -230,8 +237,7 @@ export class SessionRuntime implements TurnScope {
     // means a client that sees the close also sees generation stopped (e.g. in /metrics).
     await stopped;
     this.#closeAll(CloseCode.session_terminated, "session terminated");
-    await this.#writes;
-    await this.ctx.store.putSession(this.record);
+    await Promise.all([this.#writes, this.#posts.idle(), persisted]);
     return true;
   }
 
@@ -253,6 +259,20 @@ export class SessionRuntime implements TurnScope {
     for (const sub of subs) this.detach(sub);
     for (const sub of subs) sub.close(code, reason);
     return subs.length;
+  }
+
+  /**
+   * A turn cancelled before it started ends like a turn cancelled before its first output, so clients
+   * settle its posts the same way: `turn_cancelled`, `message_streaming`, `message_complete`.
+   */
+  #cancelWaiting(posts: TurnPost[], reason: string | undefined): void {
+    const messageId = newId("message");
+    const postIds = posts.map((p) => p.post_id);
+    this.emit("turn_cancelled", reason === undefined ? {} : { reason }, messageId);
+    this.emit("message_streaming", { role: "assistant", post_ids: postIds }, messageId);
+    this.emit("message_complete", { text: "", status: "cancelled", post_ids: postIds }, messageId);
+    // Like a cancelled running turn, the model still sees what the user said.
+    this.#memory.push(...posts.map((p): ModelMessage => ({ role: "user", content: p.parts })));
   }
 
   async #turn(posts: TurnPost[], signal: AbortSignal): Promise<void> {

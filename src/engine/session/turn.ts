@@ -118,6 +118,10 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
         error: provider ? `The model provider failed: ${message}` : `The turn failed: ${message}`,
       }, messageId);
       if (!provider) scope.ctx.log(`session ${scope.sessionId}: turn failed: ${error}`);
+      else if (error.detail !== undefined) {
+        // What the provider's server said stays in the operator's log; the tenant sees the message.
+        scope.ctx.log(`session ${scope.sessionId}: provider error: ${message} Server said: ${error.detail}`);
+      }
     }
     announce();
     scope.emit(

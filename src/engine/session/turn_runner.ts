@@ -1,7 +1,8 @@
 /**
  * Decides when turns run: single posts that arrive back to back (each within the coalescing window
- * of the previous one) before a turn starts become one turn; a batch is exactly one turn; posts that
- * arrive while a turn runs are answered by the next one. Also cancels and stops turns.
+ * of the previous one) before a turn starts become one turn, but no post waits longer than the
+ * window's maximum; a batch is exactly one turn; posts that arrive while a turn runs are answered by
+ * the next one. Also cancels (the running turn and every turn still waiting) and stops turns.
  *
  * @module
  */
@@ -16,21 +17,36 @@ interface Running {
 /** Starts one turn for the given posts; resolves when it has ended. */
 export type StartTurn = (posts: TurnPost[], signal: AbortSignal) => Promise<void>;
 
+/** Reports posts whose turn was cancelled before it started (one call per would-be turn). */
+export type CancelWaiting = (posts: TurnPost[], reason: string | undefined) => void;
+
+/** Timing of the coalescing window. */
+export interface CoalesceTiming {
+  /** A post waits this long for the next one before its turn starts. */
+  windowMs: number;
+  /** Longest a post waits for its turn to start while more posts keep arriving. */
+  maxWaitMs: number;
+}
+
 /** Schedules the turns of one session. */
 export class TurnRunner {
   readonly #start: StartTurn;
-  readonly #coalesceMs: number;
+  readonly #cancelWaiting: CancelWaiting;
+  readonly #timing: CoalesceTiming;
   /** Single posts waiting for the coalescing window to close. */
   #window: TurnPost[] = [];
+  /** When the current window opened (its first post could start a turn), for the maximum wait. */
+  #windowOpened = 0;
   /** Turns ready to run, in order. */
   readonly #queue: TurnPost[][] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Running | undefined;
   #stopped = false;
 
-  constructor(start: StartTurn, coalesceMs: number) {
+  constructor(start: StartTurn, cancelWaiting: CancelWaiting, timing: CoalesceTiming) {
     this.#start = start;
-    this.#coalesceMs = coalesceMs;
+    this.#cancelWaiting = cancelWaiting;
+    this.#timing = timing;
   }
 
   /** True while a turn runs. */
@@ -53,10 +69,26 @@ export class TurnRunner {
     this.#next();
   }
 
-  /** Cancels the running turn; false when none runs. */
+  /**
+   * Cancels the running turn and every turn still waiting to start (posts in the coalescing window
+   * and queued batches), so a cancel sent right after a post is never lost. False when nothing ran
+   * or waited.
+   */
   cancel(reason: string | undefined): boolean {
-    if (!this.#running || this.#running.controller.signal.aborted) return false;
-    this.#running.controller.abort(new TurnStopped("cancel", reason));
+    this.#closeWindow();
+    const waiting = this.#queue.splice(0);
+    const report = () => {
+      for (const posts of waiting) this.#cancelWaiting(posts, reason);
+    };
+    const running = this.#running;
+    if (!running) {
+      report();
+      return waiting.length > 0;
+    }
+    // The running turn's own cancellation events come first, so turns never interleave in the log.
+    running.done.then(report, report);
+    if (running.controller.signal.aborted) return waiting.length > 0;
+    running.controller.abort(new TurnStopped("cancel", reason));
     return true;
   }
 
@@ -73,13 +105,18 @@ export class TurnRunner {
     await running.done;
   }
 
+  /** (Re)starts the window's timer; it never runs past the window's maximum wait. */
   #armWindow(): void {
+    const now = performance.now();
+    if (this.#timer === undefined) this.#windowOpened = now;
     clearTimeout(this.#timer);
+    const { windowMs, maxWaitMs } = this.#timing;
+    const wait = Math.max(0, Math.min(windowMs, this.#windowOpened + maxWaitMs - now));
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#closeWindow();
       this.#next();
-    }, this.#coalesceMs);
+    }, wait);
   }
 
   #closeWindow(): void {

@@ -156,6 +156,13 @@ export class MemoryStore implements EngineStore {
     return Promise.resolve((this.#receipts.get(sessionId) ?? []).map((r) => structuredClone(r)));
   }
 
+  deleteSessionData(sessionId: string): Promise<void> {
+    this.#logs.delete(sessionId);
+    this.#messages.delete(sessionId);
+    this.#receipts.delete(sessionId);
+    return Promise.resolve();
+  }
+
   addDocument(org: string, document: StoredDocument): Promise<void> {
     const list = this.#documents.get(org) ?? [];
     list.push({ ...document });

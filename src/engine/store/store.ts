@@ -115,6 +115,12 @@ export interface EngineStore {
   /** Every receipt of the session. */
   listReceipts(sessionId: string): Promise<PostReceipt[]>;
 
+  /**
+   * Frees what a terminated session kept: its event log, history and receipts. The session record
+   * stays (state `terminated`) as the tombstone that answers later reads and attaches.
+   */
+  deleteSessionData(sessionId: string): Promise<void>;
+
   /** Adds a knowledge document to the organisation. */
   addDocument(org: string, document: StoredDocument): Promise<void>;
   /** The organisation's knowledge documents. */

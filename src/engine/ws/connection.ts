@@ -15,6 +15,7 @@ import type { RateLimiter } from "../rate_limit.ts";
 import type { SessionRegistry } from "../session/registry.ts";
 import type { SessionRuntime, Subscriber } from "../session/session_runtime.ts";
 import { dispatch, type FrameReplies } from "./dispatch.ts";
+import { type ErrorFields, frameRef, mustAnswer, parseQuietly } from "./frame_ref.ts";
 import { handshake } from "./handshake.ts";
 
 /** Engine services a connection uses. */
@@ -99,9 +100,14 @@ export class Connection implements Subscriber, FrameReplies {
     this.deliver(frame);
   }
 
-  /** Sends a connection-scoped, non-fatal error event. */
-  error(code: ErrorCode, message: string, details?: Record<string, unknown>): void {
-    this.#error(code, message, false, details);
+  /** Sends a connection-scoped, non-fatal error event; `fields` name the frame it answers. */
+  error(code: ErrorCode, message: string, fields?: ErrorFields): void {
+    this.#error(code, message, false, fields);
+  }
+
+  /** Resolves once every frame received so far has been handled. */
+  get drained(): Promise<void> {
+    return this.#chain;
   }
 
   /** Closes the socket (idempotent). A socket still attaching is told why first. */
@@ -120,9 +126,9 @@ export class Connection implements Subscriber, FrameReplies {
     }
   }
 
-  #error(code: ErrorCode, message: string, fatal: boolean, details?: Record<string, unknown>): void {
+  #error(code: ErrorCode, message: string, fatal: boolean, fields: ErrorFields = {}): void {
     this.#deps.ctx.metrics.error(code);
-    const data = { error: message, code, ...(fatal ? { fatal } : {}), ...(details ? { details } : {}) };
+    const data = { error: message, code, ...(fatal ? { fatal } : {}), ...fields };
     const runtime = this.#runtime;
     const frame = runtime
       ? runtime.scoped("error", data)
@@ -156,7 +162,7 @@ export class Connection implements Subscriber, FrameReplies {
         `frame of ${size} bytes exceeds max_frame_bytes ${max}`,
       );
     }
-    if (!first && !this.#withinRate()) return;
+    if (!first && !this.#withinRate(data)) return;
     let value: unknown;
     try {
       if (typeof data !== "string") {
@@ -182,7 +188,8 @@ export class Connection implements Subscriber, FrameReplies {
         );
       }
       return this.error(unknownType ? "unknown_frame_type" : "invalid_frame", validation.error, {
-        issues: validation.issues,
+        ...frameRef(value),
+        details: { issues: validation.issues },
       });
     }
     const frame = validation.value;
@@ -199,10 +206,15 @@ export class Connection implements Subscriber, FrameReplies {
     });
   }
 
-  /** Rate limit by key; a sustained flood closes the socket. Returns false for a rejected frame. */
-  #withinRate(): boolean {
+  /**
+   * Rate limit by key; a sustained flood closes the socket. Returns false for a refused frame. A
+   * refused post, batch, approval answer, cancel or terminate is always answered with `rate_limited`
+   * naming it and saying when to send it again; other frames (pings) get one notice per second.
+   */
+  #withinRate(data: unknown): boolean {
     const caller = this.#caller;
-    if (!caller || this.#deps.limiter.take(caller.key)) return true;
+    const limiter = this.#deps.limiter;
+    if (!caller || limiter.take(caller.key)) return true;
     const now = performance.now();
     if (now - this.#floodStart > FLOOD_WINDOW_MS) {
       this.#floodStart = now;
@@ -216,10 +228,16 @@ export class Connection implements Subscriber, FrameReplies {
         CloseCode.rate_limited,
         "rate limit flood: too many frames for this API key; pause, then reconnect",
       );
-    } else if (this.#rejected === 1) {
+      return false;
+    }
+    const value = parseQuietly(data);
+    if (this.#rejected === 1 || mustAnswer(value)) {
+      const retryAfterMs = limiter.retryAfterMs(caller.key);
       this.error(
         "rate_limited",
-        `Too many frames for this API key (limit ${framesPerSecond}/s, burst ${burst}); frames are dropped, slow down.`,
+        `Too many frames for this API key (limit ${framesPerSecond}/s, burst ${burst}); this frame was not ` +
+          `applied: send it again after ${retryAfterMs} ms.`,
+        { ...frameRef(value), retry_after_ms: retryAfterMs },
       );
     }
     return false;

@@ -10,13 +10,14 @@ import { ApiError } from "../http/errors.ts";
 import type { PostOutcome } from "../session/posts.ts";
 import type { SessionRegistry } from "../session/registry.ts";
 import type { SessionRuntime } from "../session/session_runtime.ts";
+import type { ErrorFields, FrameRef } from "./frame_ref.ts";
 
 /** What the dispatcher may do on its socket. */
 export interface FrameReplies {
   /** Sends a serialized frame to this socket only. */
   send(frame: string): void;
-  /** Sends a connection-scoped, non-fatal `error` event. */
-  error(code: ErrorCode, message: string, details?: Record<string, unknown>): void;
+  /** Sends a connection-scoped, non-fatal `error` event; `fields` name the frame it answers. */
+  error(code: ErrorCode, message: string, fields?: ErrorFields): void;
 }
 
 /** The socket's session and the engine services it uses. */
@@ -46,19 +47,30 @@ function messageBytes(message: UserMessage): number | string {
   return total;
 }
 
-/** Checks every message of a post or batch; reports the first problem and returns false. */
-function checkMessages(messages: UserMessage[], attached: Attached, replies: FrameReplies): boolean {
+/**
+ * Checks every message of a post or batch; reports the first problem, naming the post or batch (`ref`),
+ * and returns false. The post or batch is then not applied.
+ */
+function checkMessages(
+  messages: UserMessage[],
+  ref: FrameRef,
+  attached: Attached,
+  replies: FrameReplies,
+): boolean {
   for (const message of messages) {
     const size = messageBytes(message);
     if (typeof size === "string") {
-      replies.error("invalid_frame", `Post ${message.post_id}: ${size}.`, { post_id: message.post_id });
+      replies.error("invalid_frame", `Post ${message.post_id}: ${size}.`, {
+        ...ref,
+        details: { post_id: message.post_id },
+      });
       return false;
     }
     if (size > attached.maxMessageBytes) {
       replies.error(
         "message_too_large",
         `Post ${message.post_id} is ${size} bytes; the limit is ${attached.maxMessageBytes}. Send a smaller message or file.`,
-        { post_id: message.post_id, bytes: size, limit: attached.maxMessageBytes },
+        { ...ref, details: { post_id: message.post_id, bytes: size, limit: attached.maxMessageBytes } },
       );
       return false;
     }
@@ -66,12 +78,12 @@ function checkMessages(messages: UserMessage[], attached: Attached, replies: Fra
   return true;
 }
 
-function reusedError(replies: FrameReplies, outcome: PostOutcome): void {
+function reusedError(replies: FrameReplies, outcome: PostOutcome, ref: FrameRef): void {
   if ("reused" in outcome) {
     replies.error(
       "invalid_frame",
       `post_id ${outcome.reused} was already used in this session (or twice in the batch); give every message a new post_id.`,
-      { post_id: outcome.reused },
+      { ...ref, details: { post_id: outcome.reused } },
     );
   }
 }
@@ -87,23 +99,23 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
       replies.send(runtime.scoped("pong", frame.nonce === undefined ? {} : { nonce: frame.nonce }));
       return;
     case "post": {
-      if (!checkMessages([frame.message], attached, replies)) return;
+      if (!checkMessages([frame.message], { post_id: frame.message.post_id }, attached, replies)) return;
       const outcome = await runtime.post(frame.message);
       if ("receipt" in outcome && outcome.receipt.kind === "post") {
         const { post_id, message_id } = outcome.receipt;
         replies.send(runtime.scoped("message_posted", { post_id, duplicate: true }, message_id));
       }
-      reusedError(replies, outcome);
+      reusedError(replies, outcome, { post_id: frame.message.post_id });
       return;
     }
     case "post_batch": {
-      if (!checkMessages(frame.messages, attached, replies)) return;
+      if (!checkMessages(frame.messages, { batch_id: frame.batch_id }, attached, replies)) return;
       const outcome = await runtime.batch(frame.batch_id, frame.messages);
       if ("receipt" in outcome && outcome.receipt.kind === "batch") {
         const { batch_id, post_ids, message_ids } = outcome.receipt;
         replies.send(runtime.scoped("messages_posted", { batch_id, post_ids, message_ids, duplicate: true }));
       }
-      reusedError(replies, outcome);
+      reusedError(replies, outcome, { batch_id: frame.batch_id });
       return;
     }
     case "approval_response": {
@@ -112,13 +124,13 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
         replies.error(
           "approval_not_found",
           `No approval request ${frame.request_id} in this session; answer the request_id of an approval_request event.`,
-          { request_id: frame.request_id },
+          { request_id: frame.request_id, details: { request_id: frame.request_id } },
         );
       } else if (outcome === "already_resolved") {
         replies.error(
           "approval_already_resolved",
           `Approval request ${frame.request_id} was already answered (or its turn ended); nothing changed.`,
-          { request_id: frame.request_id },
+          { request_id: frame.request_id, details: { request_id: frame.request_id } },
         );
       }
       return;

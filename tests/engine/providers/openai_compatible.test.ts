@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ModelChunk, type ModelRequest, ProviderError } from "../../../src/engine/model.ts";
-import { createOpenAICompatible } from "../../../src/engine/providers/openai_compatible.ts";
+import { createOpenAICompatible, displayUrl } from "../../../src/engine/providers/openai_compatible.ts";
 import { type ReplayStep, startReplayServer } from "../../support/replay_server.ts";
 import { builtinTools, collect, user, userFile } from "./helpers.ts";
 
@@ -130,12 +130,15 @@ Deno.test("OpenAI-compatible provider rejects tool arguments that are not valid 
   });
 });
 
-Deno.test("OpenAI-compatible provider surfaces an error event sent mid-stream", async () => {
+Deno.test("OpenAI-compatible provider surfaces an error event sent mid-stream, its text only in detail", async () => {
   await withServer([{ fixture: "stream_error.sse" }], async (server) => {
-    await assert.rejects(
-      collect(provider(server.baseUrl), [user("x")]),
-      /error mid-stream: The server had an error/,
-    );
+    await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
+      assert.ok(error instanceof ProviderError);
+      assert.match(error.message, /error mid-stream/);
+      assert.doesNotMatch(error.message, /The server had an error/);
+      assert.match(error.detail ?? "", /The server had an error/);
+      return true;
+    });
   });
 });
 
@@ -144,8 +147,9 @@ Deno.test("OpenAI-compatible provider maps 401 to a ProviderError naming the key
     await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.status, 401);
-      assert.match(error.message, /answered 401: Incorrect API key provided/);
-      assert.match(error.message, /check llm_info\.api_key or OPENAI_API_KEY/i);
+      assert.match(error.message, /answered 401; check llm_info\.api_key/);
+      assert.doesNotMatch(error.message, /Incorrect API key/, "the upstream body is never shown");
+      assert.match(error.detail ?? "", /Incorrect API key provided/);
       return true;
     });
     assert.equal(server.requests.length, 1, "401 is not retried");
@@ -157,8 +161,8 @@ Deno.test("OpenAI-compatible provider maps 404 to a hint about the model and bas
     await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.status, 404);
-      assert.match(error.message, /model `gpt-7-imaginary` does not exist/);
-      assert.match(error.message, /llm_info\.model_id \("gpt-4o"\) and the base URL/);
+      assert.match(error.message, /answered 404; check llm_info\.model_id \("gpt-4o"\) and the base URL/);
+      assert.match(error.detail ?? "", /model `gpt-7-imaginary` does not exist/);
       return true;
     });
   });
@@ -177,7 +181,7 @@ Deno.test("OpenAI-compatible provider retries 429 and 5xx, then streams", async 
   });
 });
 
-Deno.test("OpenAI-compatible provider gives up after maxRetries with the provider's message", async () => {
+Deno.test("OpenAI-compatible provider gives up after maxRetries, keeping the provider's message in detail", async () => {
   const steps: ReplayStep[] = [
     { fixture: "error_429.json", status: 429, headers: { "retry-after": "0" } },
     { fixture: "error_429.json", status: 429, headers: { "retry-after": "0" } },
@@ -186,7 +190,8 @@ Deno.test("OpenAI-compatible provider gives up after maxRetries with the provide
     await assert.rejects(collect(provider(server.baseUrl, { maxRetries: 1 }), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.status, 429);
-      assert.match(error.message, /429 \(after 1 retry\): Rate limit reached/);
+      assert.match(error.message, /429 \(after 1 retry\); the provider is rate limiting/);
+      assert.match(error.detail ?? "", /Rate limit reached/);
       return true;
     });
     assert.equal(server.requests.length, 2);
@@ -258,4 +263,18 @@ Deno.test("OpenAI-compatible provider uses an injected fetch", async () => {
     () => createOpenAICompatible({ baseUrl: "localhost:8080", modelId: "m" }),
     /not an http\(s\) URL/,
   );
+});
+
+Deno.test("OpenAI-compatible provider errors never show credentials, query or fragment of the base URL", async () => {
+  assert.equal(displayUrl("https://me:secret@models.example/v1/?api-key=k#x"), "https://models.example/v1");
+  assert.equal(displayUrl("not a url://u:p@host/v1?key=1"), "not a url://host/v1");
+  const server = await startReplayServer([]);
+  const baseUrl = server.baseUrl.replace("http://", "http://user:s3cret@") + "?key=abc";
+  await server.close();
+  await assert.rejects(collect(provider(baseUrl, { maxRetries: 0 }), [user("x")]), (error) => {
+    assert.ok(error instanceof ProviderError);
+    assert.ok(!error.message.includes("s3cret") && !error.message.includes("abc"), error.message);
+    assert.match(error.message, /Could not reach the model server at http:\/\/127\.0\.0\.1:\d+\/v1\./);
+    return true;
+  });
 });

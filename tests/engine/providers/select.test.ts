@@ -95,3 +95,55 @@ Deno.test("selectProvider() passes the simulator speed and an injected fetch thr
   await collect(provider, [user("x")]);
   assert.deepEqual(urls, ["https://api.openai.com/v1/chat/completions"]);
 });
+
+Deno.test("selectProvider() never sends OPENAI_API_KEY to a base_url or endpoint the agent chose", async () => {
+  const seen: Array<{ url: string; authorization: string | null }> = [];
+  const fakeFetch: typeof fetch = (input, init) => {
+    seen.push({ url: String(input), authorization: new Headers(init?.headers).get("authorization") });
+    return Promise.resolve(new Response("data: [DONE]\n\n"));
+  };
+  const env = { OPENAI_API_KEY: "sk-operator", OPENAI_BASE_URL: "http://operator.internal/v1" };
+  for (const own of [{ base_url: "http://tenant.example/v1" }, { endpoint: "http://tenant.example/v1" }]) {
+    const { provider } = selectProvider({ ...openai, ...own }, { env, fetch: fakeFetch });
+    await collect(provider, [user("x")]);
+    assert.deepEqual(seen.pop(), { url: "http://tenant.example/v1/chat/completions", authorization: null });
+  }
+  const withKey = selectProvider({ ...openai, base_url: "http://tenant.example/v1", api_key: "sk-own" }, {
+    env,
+    fetch: fakeFetch,
+  });
+  await collect(withKey.provider, [user("x")]);
+  assert.equal(seen.pop()?.authorization, "Bearer sk-own");
+  const operators = selectProvider(openai, { env, fetch: fakeFetch });
+  await collect(operators.provider, [user("x")]);
+  assert.deepEqual(seen.pop(), {
+    url: "http://operator.internal/v1/chat/completions",
+    authorization: "Bearer sk-operator",
+  });
+  const ownDefault = selectProvider({ ...openai, base_url: "https://api.openai.com/v1" }, { env });
+  assert.equal(
+    ownDefault.provider.simulated,
+    true,
+    "no key of its own: the simulator, not the operator's key",
+  );
+});
+
+Deno.test("selectProvider() checks an agent's own model host against allowedModelHosts", () => {
+  const options = {
+    env: { OPENAI_BASE_URL: "http://anywhere.internal/v1" },
+    allowedModelHosts: ["ok.example"],
+  };
+  assert.equal(
+    selectProvider({ ...openai, base_url: "http://ok.example/v1" }, options).provider.simulated,
+    false,
+  );
+  assert.throws(
+    () => selectProvider({ ...openai, endpoint: "http://10.0.0.1:8080/v1" }, options),
+    /names host 10\.0\.0\.1:8080, which this engine does not allow; use one of: ok\.example/,
+  );
+  assert.equal(
+    selectProvider(openai, options).provider.simulated,
+    false,
+    "the operator's URL is not checked",
+  );
+});
