@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { definedOnly } from "./defined.ts";
 import { VectorshiftError } from "./errors.ts";
 
 /** Credentials and address of the engine. */
@@ -35,14 +36,7 @@ let configured: ClientOptions = {};
  * ```
  */
 export function configure(options: ClientOptions): void {
-  configured = { ...configured, ...definedOnly(options) };
-}
-
-function definedOnly(options: ClientOptions): ClientOptions {
-  const out: ClientOptions = {};
-  if (options.apiKey !== undefined) out.apiKey = options.apiKey;
-  if (options.baseUrl !== undefined) out.baseUrl = options.baseUrl;
-  return out;
+  configured = { ...configured, ...pickClient(options) };
 }
 
 type EnvHost = {
@@ -102,8 +96,5 @@ export function webSocketUrl(baseUrl: string): string {
 
 /** Just the `apiKey` / `baseUrl` of a larger options object. */
 export function pickClient(options: ClientOptions): ClientOptions {
-  const client: ClientOptions = {};
-  if (options.apiKey !== undefined) client.apiKey = options.apiKey;
-  if (options.baseUrl !== undefined) client.baseUrl = options.baseUrl;
-  return client;
+  return definedOnly({ apiKey: options.apiKey, baseUrl: options.baseUrl });
 }

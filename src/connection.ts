@@ -5,6 +5,7 @@
  * @module
  */
 import type { ClientFrame, HelloFrame } from "./generated/protocol.ts";
+import { abortable } from "./abortable.ts";
 import { decodeFrame } from "./decode.ts";
 import type { EventData, SessionEvent } from "./session_event.ts";
 import { clearTimer, type Timer, unrefTimer } from "./timers.ts";
@@ -13,7 +14,7 @@ import { clearTimer, type Timer, unrefTimer } from "./timers.ts";
 export interface HeartbeatOptions {
   /** How often to ping (the engine's own interval is used when shorter). @default {15000} */
   intervalMs?: number;
-  /** How long to wait for the `pong` before treating the socket as dead. @default {10000} */
+  /** How long to wait, after a ping, for the `pong` (or any other frame) before treating the socket as dead. @default {10000} */
   timeoutMs?: number;
 }
 
@@ -146,7 +147,8 @@ export class Connection {
         resolve(this);
         return;
       }
-      if (event.type === "pong") this.#clearPongTimer();
+      // Any frame proves the socket alive: during a long replay a pong may queue behind thousands of events.
+      this.#clearPongTimer();
       if (event.type === "error" && event.data.fatal) this.#fatal = event.data.error;
       this.#options.onEvent(event, this);
     };
@@ -200,12 +202,8 @@ export class Connection {
     this.#detached = true;
     this.#stopHeartbeat();
     this.#closeSocket(code, reason);
-    let timer: Timer | undefined;
-    const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, waitMs);
-    });
-    await Promise.race([this.#closed.promise, bound]);
-    clearTimer(timer);
+    // A peer that never completes the closing handshake must not hold the caller up.
+    await abortable(this.#closed.promise, AbortSignal.timeout(waitMs)).catch(() => {});
   }
 
   #closeSocket(code: number, reason: string): void {

@@ -122,9 +122,13 @@ export async function contentPart(content: SendContent, options: ContentOptions 
   );
 }
 
-/** A complete user message with a fresh post id. */
-export async function userMessage(content: SendContent, options: ContentOptions = {}): Promise<UserMessage> {
-  const message: UserMessage = { post_id: newId("post"), content: await contentPart(content, options) };
+/** A complete user message, with a fresh post id unless `postId` is given. */
+export async function userMessage(
+  content: SendContent,
+  options: ContentOptions = {},
+  postId: string = newId("post"),
+): Promise<UserMessage> {
+  const message: UserMessage = { post_id: postId, content: await contentPart(content, options) };
   if (options.files && options.files.length > 0) {
     message.files = await Promise.all(
       options.files.map((file) =>

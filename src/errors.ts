@@ -236,12 +236,28 @@ export class ApiTimeoutError extends ApiConnectionError {}
 export class SessionError extends VectorshiftError {
   /** The session concerned, when known. */
   readonly sessionId: string | undefined;
+  /** The `send()` this error fails, when it fails one: send again with `{ postId }` to apply it at most once. */
+  readonly postId: string | undefined;
+  /** The `sendMany()` this error fails, when it fails one (see {@link SessionError.postId}). */
+  readonly batchId: string | undefined;
 
-  /** Creates the error; pass `sessionId` when it is known. */
-  constructor(message: string, options?: ErrorOptions & { sessionId?: string | undefined }) {
+  /** Creates the error; pass what is known of the session and of the send it fails. */
+  constructor(message: string, options?: SessionErrorOptions) {
     super(message, options);
     this.sessionId = options?.sessionId;
+    this.postId = options?.postId;
+    this.batchId = options?.batchId;
   }
+}
+
+/** What a {@link SessionError} may name. */
+export interface SessionErrorOptions extends ErrorOptions {
+  /** The session concerned. */
+  sessionId?: string | undefined;
+  /** The client-made id of the post the error fails. */
+  postId?: string | undefined;
+  /** The client-made id of the batch the error fails. */
+  batchId?: string | undefined;
 }
 
 /**
@@ -277,7 +293,7 @@ export class SessionDisconnectedError extends SessionError {}
  */
 export class SessionTerminatedError extends SessionError {
   /** The standard error for a terminated session id. */
-  static forSession(sessionId: string | undefined, options?: ErrorOptions): SessionTerminatedError {
+  static forSession(sessionId: string | undefined, options?: SessionErrorOptions): SessionTerminatedError {
     return new SessionTerminatedError(
       `Session ${sessionId ?? "(unknown)"} was terminated and cannot be resumed; create a new session.`,
       { ...options, sessionId },

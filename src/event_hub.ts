@@ -8,18 +8,24 @@
 import { EventQueue } from "./event_queue.ts";
 import { QUEUE_OVERFLOW_ERROR, sdkErrorEvent, type SessionEvent } from "./session_event.ts";
 
+/** Which event types a listener wants; `undefined` for all. */
+export type EventFilter = ReadonlySet<string> | undefined;
+
 /** One listener's view of the hub. */
 export class Subscription {
   readonly #hub: EventHub;
-  readonly #prefix: SessionEvent[];
+  readonly #filter: EventFilter;
+  #prefix: SessionEvent[];
   #prefixHead = 0;
   readonly #queue: EventQueue<SessionEvent>;
+  #closed = false;
 
   /** @internal */
-  constructor(hub: EventHub, prefix: SessionEvent[], queue: EventQueue<SessionEvent>) {
+  constructor(hub: EventHub, prefix: SessionEvent[], queue: EventQueue<SessionEvent>, filter: EventFilter) {
     this.#hub = hub;
     this.#prefix = prefix;
     this.#queue = queue;
+    this.#filter = filter;
   }
 
   /** @internal */
@@ -27,13 +33,21 @@ export class Subscription {
     return this.#queue;
   }
 
-  /** The next event if one is waiting (backlog first, then live ones), without waiting. */
+  /** Whether this listener wants `event` (filtering when queueing keeps unwanted events out of its queue). */
+  accepts(event: SessionEvent): boolean {
+    return this.#filter === undefined || this.#filter.has(event.type);
+  }
+
+  /** The next wanted event if one is waiting (backlog first, then live ones), without waiting. */
   take(): SessionEvent | undefined {
-    if (this.#prefixHead < this.#prefix.length) return this.#prefix[this.#prefixHead++];
+    while (this.#prefixHead < this.#prefix.length) {
+      const event = this.#prefix[this.#prefixHead++]!;
+      if (this.accepts(event)) return event;
+    }
     return this.#queue.take();
   }
 
-  /** The next event: backlog first, then live ones. */
+  /** The next wanted event: backlog first, then live ones. */
   next(signal?: AbortSignal): Promise<IteratorResult<SessionEvent, undefined>> {
     const first = this.take();
     if (first !== undefined) return Promise.resolve({ done: false, value: first });
@@ -42,16 +56,24 @@ export class Subscription {
 
   /** @internal Drops waiting events that match `predicate`. */
   discard(predicate: (event: SessionEvent) => boolean): void {
-    const kept = this.#prefix.slice(this.#prefixHead).filter((event) => !predicate(event));
-    this.#prefix.splice(0, this.#prefix.length, ...kept);
+    this.#prefix = this.#prefix.slice(this.#prefixHead).filter((event) => !predicate(event));
     this.#prefixHead = 0;
     this.#queue.discard(predicate);
   }
 
-  /** Stops receiving; later events go to other listeners or the backlog. */
+  /**
+   * Stops receiving; later events go to other listeners or the backlog. What this listener had not
+   * read yet goes back to the backlog when no other listener is left (the resume cursor has already
+   * moved past those events, so nobody else could get them again).
+   */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const unread = [...this.#prefix.slice(this.#prefixHead), ...this.#queue.drain()];
+    this.#prefix = [];
+    this.#prefixHead = 0;
     this.#queue.close();
-    this.#hub.unsubscribe(this);
+    this.#hub.unsubscribe(this, unread);
   }
 }
 
@@ -86,6 +108,15 @@ export class EventHub {
   /** Moves the cursor forward (never back): events up to `seq` count as delivered. */
   advanceTo(seq: number): void {
     this.#lastSeq = Math.max(this.#lastSeq, seq);
+  }
+
+  /**
+   * Sets the cursor to where the engine's replay starts (`session_connected.data.replay_from_seq`),
+   * back as well as forward: a cursor ahead of the session would otherwise drop every new event as
+   * a duplicate.
+   */
+  resetCursor(seq: number): void {
+    this.#lastSeq = seq;
   }
 
   /** True once the session was terminated. */
@@ -134,25 +165,34 @@ export class EventHub {
       this.#backlog.push(event);
       return;
     }
-    for (const subscription of this.#subscriptions) subscription.queue.push(event);
+    for (const subscription of this.#subscriptions) {
+      if (subscription.accepts(event)) subscription.queue.push(event);
+    }
   }
 
-  /** Adds a listener. The first listener after a quiet spell gets the backlog first. */
-  subscribe(maxSize: number): Subscription {
+  /**
+   * Adds a listener that wants the event types in `filter` (all when undefined). The first listener
+   * after a quiet spell gets the backlog first.
+   */
+  subscribe(maxSize: number, filter?: EventFilter): Subscription {
     const prefix = this.#subscriptions.size === 0 ? this.#backlog.drain() : [];
     const queue = new EventQueue<SessionEvent>({
       maxSize,
-      onOverflow: (dropped) => this.#overflowEvent(dropped, maxSize),
+      // The overflow notice is an `error` event: a listener filtering errors out only loses the events.
+      onOverflow: (dropped) =>
+        filter === undefined || filter.has("error") ? this.#overflowEvent(dropped, maxSize) : undefined,
     });
-    const subscription = new Subscription(this, prefix, queue);
+    const subscription = new Subscription(this, prefix, queue, filter);
     if (this.#terminated) queue.close();
     else this.#subscriptions.add(subscription);
     return subscription;
   }
 
-  /** @internal */
-  unsubscribe(subscription: Subscription): void {
+  /** @internal A listener stopped; the last one hands back what it had not read. */
+  unsubscribe(subscription: Subscription, unread: SessionEvent[]): void {
     this.#subscriptions.delete(subscription);
+    if (this.#subscriptions.size > 0 || unread.length === 0) return;
+    this.#backlog.prepend(this.#stopDeltas ? unread.filter((e) => e.type !== "message_delta") : unread);
   }
 
   /** Ends every active listener normally (disconnect); later listeners start afresh. */

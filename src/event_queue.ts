@@ -105,6 +105,20 @@ export class EventQueue<T> {
     return items;
   }
 
+  /**
+   * Puts items back in front of those queued (a listener that stopped reading returns what it had not
+   * read). They were accepted once already, so the bound does not drop them; later pushes overflow.
+   */
+  prepend(items: readonly T[]): void {
+    if (items.length === 0 || this.#ended) return;
+    this.#items = [...items, ...this.#items.slice(this.#head)];
+    this.#head = 0;
+    const waiter = this.#waiter;
+    if (!waiter) return;
+    this.#waiter = undefined;
+    waiter.resolve({ done: false, value: this.take() as T });
+  }
+
   /** Drops every queued item that matches `predicate` (markers included); returns how many. */
   discard(predicate: (item: T) => boolean): number {
     const kept = this.#items.slice(this.#head).filter((item) => !predicate(item));

@@ -11,7 +11,7 @@ import type { SessionEvent } from "./session_event.ts";
 
 /** What a listener needs from the session. */
 export interface ListenerSource {
-  /** Connects when needed and adds a subscription; called on the first `next()`. */
+  /** Connects when needed and adds a (filtered) subscription; called on the first `next()`. */
   subscribe(signal: AbortSignal | undefined): Promise<Subscription>;
 }
 
@@ -20,7 +20,6 @@ type Result = IteratorResult<SessionEvent, void>;
 /** An `AsyncGenerator` of session events with the same laziness and `return()` semantics. */
 export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
   readonly #source: ListenerSource;
-  readonly #filter: ReadonlySet<string> | undefined;
   readonly #signal: AbortSignal | undefined;
   #subscription: Subscription | undefined;
   #finished = false;
@@ -28,13 +27,8 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
   #pending: Promise<Result> | undefined;
 
   /** Creates a listener; nothing happens until the first `next()`. */
-  constructor(
-    source: ListenerSource,
-    eventTypes: Iterable<string> | undefined,
-    signal: AbortSignal | undefined,
-  ) {
+  constructor(source: ListenerSource, signal: AbortSignal | undefined) {
     this.#source = source;
-    this.#filter = eventTypes ? new Set(eventTypes) : undefined;
     this.#signal = signal;
   }
 
@@ -74,14 +68,12 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
     await this.return();
   }
 
-  /** A queued event that passes the filter, taken synchronously; undefined when none is ready. */
+  /** A queued event, taken synchronously; undefined when none is ready. */
   #takeReady(): Result | undefined {
     if (this.#finished || !this.#subscription) return undefined;
     if (this.#signal?.aborted) return undefined;
-    for (let event = this.#subscription.take(); event; event = this.#subscription.take()) {
-      if (!this.#filter || this.#filter.has(event.type)) return { done: false, value: event };
-    }
-    return undefined;
+    const event = this.#subscription.take();
+    return event === undefined ? undefined : { done: false, value: event };
   }
 
   async #next(): Promise<Result> {
@@ -96,11 +88,8 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
         }
         this.#subscription = subscription;
       }
-      for (;;) {
-        const result = await this.#subscription.next(this.#signal);
-        if (result.done) break;
-        if (!this.#filter || this.#filter.has(result.value.type)) return { done: false, value: result.value };
-      }
+      const result = await this.#subscription.next(this.#signal);
+      if (!result.done) return { done: false, value: result.value };
     } catch (error) {
       this.#finish();
       throw error;

@@ -16,9 +16,29 @@ export interface PostAck {
   duplicate: boolean;
 }
 
-interface PendingPost {
-  frame: PostFrame | PostBatchFrame;
-  settle: PromiseWithResolvers<PostAck>;
+/** The client-made ids of a post (`postId`) or batch (`batchId`): what a rejection names. */
+export interface SendIds {
+  /** Set for a `post`. */
+  postId?: string;
+  /** Set for a `post_batch`. */
+  batchId?: string;
+}
+
+/** A post or batch waiting for its acknowledgement. */
+export interface PendingPost {
+  /** Its `post_id` or `batch_id`. */
+  readonly key: string;
+  /** The frame, re-sent as is. */
+  readonly frame: PostFrame | PostBatchFrame;
+  /** How often the engine refused it as rate limited so far. */
+  rateLimited: number;
+  /** @internal */
+  readonly settle: PromiseWithResolvers<PostAck>;
+}
+
+/** The ids a rejection of `frame` names. */
+export function idsOf(frame: PostFrame | PostBatchFrame): SendIds {
+  return frame.type === "post" ? { postId: frame.message.post_id } : { batchId: frame.batch_id };
 }
 
 /** A bounded queue of frames the session must deliver. */
@@ -50,10 +70,43 @@ export class Outbox {
 
   /** Tracks a post (keyed by `post_id` or `batch_id`) until acknowledged. */
   addPost(key: string, frame: PostFrame | PostBatchFrame): Promise<PostAck> {
+    if (this.#posts.has(key)) {
+      throw new SessionError(
+        `A send with id ${key} is already waiting for the engine; wait for it (or use a new id).`,
+        { sessionId: this.#sessionId(), ...idsOf(frame) },
+      );
+    }
     this.#checkRoom();
     const settle = Promise.withResolvers<PostAck>();
-    this.#posts.set(key, { frame, settle });
+    this.#posts.set(key, { key, frame, settle, rateLimited: 0 });
     return settle.promise;
+  }
+
+  /** The waiting post or batch an engine error names: by batch id, post id, or a post id inside a batch. */
+  find(ids: SendIds): PendingPost | undefined {
+    const direct = this.#posts.get(ids.batchId ?? ids.postId ?? "");
+    if (direct || ids.postId === undefined) return direct;
+    for (const pending of this.#posts.values()) {
+      if (
+        pending.frame.type === "post_batch" && pending.frame.messages.some((m) => m.post_id === ids.postId)
+      ) {
+        return pending;
+      }
+    }
+    return undefined;
+  }
+
+  /** True while `key` waits for its acknowledgement. */
+  has(key: string): boolean {
+    return this.#posts.has(key);
+  }
+
+  /** Fails one waiting post (the engine refused it). */
+  reject(key: string, error: Error): void {
+    const pending = this.#posts.get(key);
+    if (!pending) return;
+    this.#posts.delete(key);
+    pending.settle.reject(error);
   }
 
   /** Queues a control frame until the next connection. */
@@ -97,11 +150,11 @@ export class Outbox {
     this.#posts.delete(key);
   }
 
-  /** Rejects every waiting post and drops queued control frames. */
-  rejectAll(error: unknown): void {
+  /** Rejects every waiting post with the error `errorFor` makes for it, and drops queued control frames. */
+  rejectAll(errorFor: (ids: SendIds) => Error): void {
     const posts = [...this.#posts.values()];
     this.#posts.clear();
     this.#control = [];
-    for (const post of posts) post.settle.reject(error);
+    for (const post of posts) post.settle.reject(errorFor(idsOf(post.frame)));
   }
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { CloseCode } from "./generated/protocol_schema.ts";
+import { definedOnly } from "./defined.ts";
 import {
   AuthenticationError,
   SessionError,
@@ -46,11 +47,7 @@ export const DEFAULT_RECONNECT: ReconnectPolicy = Object.freeze({
 
 /** Fills in the defaults. */
 export function reconnectPolicy(options: ReconnectOptions = {}): ReconnectPolicy {
-  return { ...DEFAULT_RECONNECT, ...definedEntries(options) };
-}
-
-function definedEntries<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return { ...DEFAULT_RECONNECT, ...definedOnly(options) };
 }
 
 /**

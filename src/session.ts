@@ -4,24 +4,21 @@
  * @module
  */
 import { Listener } from "./listener.ts";
-import type {
-  ApprovalResponseFrame,
-  CancelTurnFrame,
-  PostBatchFrame,
-  PostFrame,
-} from "./generated/protocol.ts";
-import { newId, type SendContent, type SendManyItem, sendManyMessage, userMessage } from "./content.ts";
-import { SessionError, VectorshiftError } from "./errors.ts";
+import type { ApprovalResponseFrame, CancelTurnFrame } from "./generated/protocol.ts";
+import type { SendContent, SendManyItem } from "./content.ts";
+import { SessionError } from "./errors.ts";
 import { type CallOptions, request } from "./http.ts";
 import type { SessionMessage } from "./rest_types.ts";
 import type { SessionEvent } from "./session_event.ts";
 import { SessionCore } from "./session_core.ts";
+import { approvalFrame, batchFrame, postFrame } from "./session_frames.ts";
 import type {
   BatchReceipt,
   ListenOptions,
   ReasonOptions,
   RespondApprovalOptions,
   RespondOptions,
+  SendManyOptions,
   SendOptions,
   SendReceipt,
   SessionOptions,
@@ -150,8 +147,14 @@ export class Session {
 
   /**
    * Posts one user message (text, bytes, a `Blob` or a `File`) and resolves when the engine has
-   * stored it. While reconnecting, the post is queued and sent once the socket is back.
+   * stored it. While reconnecting, the post is queued and sent once the socket is back; a post the
+   * engine refuses as rate limited is sent again after the pause it asks for.
    *
+   * @throws {MessageRejectedError} The engine refused the message (or it is larger than the engine's
+   * frame limit); it was not applied.
+   * @throws {SessionRateLimitError} Still rate limited after several re-sends; not applied.
+   * @throws {SessionDisconnectedError} The connection ended before the engine acknowledged it: it may
+   * or may not be applied; send it again with `{ postId: error.postId }` to apply it at most once.
    * @throws {SessionTerminatedError} The session was terminated.
    * @example Text, then a file
    * ```ts
@@ -167,14 +170,15 @@ export class Session {
    */
   async send(content: SendContent, options: SendOptions = {}): Promise<SendReceipt> {
     this.#core.assertAlive();
-    const message = await userMessage(content, options);
-    const frame: PostFrame = { type: "post", message };
-    const ack = await this.#core.post(message.post_id, frame, options.signal);
-    return { postId: message.post_id, messageId: ack.messageIds[0], duplicate: ack.duplicate };
+    const frame = await postFrame(content, options);
+    const postId = frame.message.post_id;
+    const ack = await this.#core.post(postId, frame, options.signal);
+    return { postId, messageId: ack.messageIds[0], duplicate: ack.duplicate };
   }
 
   /**
-   * Posts several messages that the engine answers in exactly one turn.
+   * Posts several messages that the engine answers in exactly one turn. Fails like {@link Session.send},
+   * with `batchId` on the error.
    *
    * @example
    * ```ts
@@ -186,20 +190,14 @@ export class Session {
    * console.log(typeof batch);
    * ```
    */
-  async sendMany(items: readonly SendManyItem[], options: CallOptions = {}): Promise<BatchReceipt> {
+  async sendMany(items: readonly SendManyItem[], options: SendManyOptions = {}): Promise<BatchReceipt> {
     this.#core.assertAlive();
-    if (items.length === 0) throw new VectorshiftError("sendMany() needs at least one item.");
-    const messages = await Promise.all(items.map(sendManyMessage));
-    const batchId = newId("batch");
-    const frame: PostBatchFrame = {
-      type: "post_batch",
-      batch_id: batchId,
-      messages: messages as PostBatchFrame["messages"],
-    };
+    const frame = await batchFrame(items, options);
+    const batchId = frame.batch_id;
     const ack = await this.#core.post(batchId, frame, options.signal);
     return {
       batchId,
-      postIds: messages.map((m) => m.post_id),
+      postIds: frame.messages.map((m) => m.post_id),
       messageIds: ack.messageIds,
       duplicate: ack.duplicate,
     };
@@ -207,7 +205,8 @@ export class Session {
 
   /**
    * Streams the session's events. Events that arrived since the last listener ended come first.
-   * Several listeners at once each get every event. `break` ends only this listener. Ends normally on
+   * Several listeners at once each get every event. `break` ends only this listener; what it had not
+   * read yet goes to the next `listen()` when no other listener is active. Ends normally on
    * `disconnect()` and after `session_terminated`; throws `SessionDisconnectedError` when reconnecting
    * failed, and `signal.reason` when the signal aborts.
    *
@@ -229,14 +228,15 @@ export class Session {
     const source = {
       async subscribe(signal: AbortSignal | undefined) {
         if (!core.terminated) await core.ensureLink(signal, false);
-        return core.subscribe(maxSize);
+        return core.subscribe(maxSize, eventTypes && new Set(eventTypes));
       },
     };
-    return new Listener(source, eventTypes, signal);
+    return new Listener(source, signal);
   }
 
   /**
-   * Answers an event that paused the turn (today: `approval_request`). Answering twice is harmless.
+   * Answers an event that paused the turn (today: `approval_request`). Answering twice is harmless; an
+   * answer the engine refuses as rate limited is sent again after the pause it asks for.
    *
    * @example Approve every tool call
    * ```ts
@@ -251,17 +251,7 @@ export class Session {
    * ```
    */
   async respond(event: SessionEvent, options: RespondOptions = {}): Promise<void> {
-    if (event.type !== "approval_request") {
-      throw new VectorshiftError(
-        `respond() answers events that pause a turn (approval_request); got a "${event.rawType}" event.`,
-      );
-    }
-    const approved = options.approved ??
-      (options.denyReason !== undefined ? false : options.confirm !== undefined ? true : undefined);
-    if (approved === undefined) {
-      throw new VectorshiftError("respond() needs approved: true or false (or confirm / denyReason).");
-    }
-    await this.#answer(event.data.request_id, approved, options);
+    await this.#answer(approvalFrame("respond()", event, options, false), options);
   }
 
   /**
@@ -279,15 +269,7 @@ export class Session {
    * ```
    */
   async respondApproval(event: SessionEvent, options: RespondApprovalOptions): Promise<void> {
-    if (event.type !== "approval_request") {
-      throw new VectorshiftError(
-        `respondApproval() needs an approval_request event; got a "${event.rawType}" event.`,
-      );
-    }
-    if (typeof options?.approved !== "boolean") {
-      throw new VectorshiftError("respondApproval() needs approved: true or false.");
-    }
-    await this.#answer(event.data.request_id, options.approved, options);
+    await this.#answer(approvalFrame("respondApproval()", event, options, true), options);
   }
 
   /**
@@ -339,10 +321,7 @@ export class Session {
     return this.disconnect();
   }
 
-  #answer(requestId: string, approved: boolean, options: RespondOptions): Promise<void> {
-    const frame: ApprovalResponseFrame = { type: "approval_response", request_id: requestId, approved };
-    if (options.confirm !== undefined) frame.confirm = options.confirm;
-    if (options.denyReason !== undefined) frame.deny_reason = options.denyReason;
-    return this.#core.answer(frame, options.signal);
+  #answer(frame: ApprovalResponseFrame, options: RespondOptions | undefined): Promise<void> {
+    return this.#core.answer(frame, options?.signal);
   }
 }

@@ -19,13 +19,17 @@ import {
   SessionTerminatedError,
   VectorshiftError,
 } from "./errors.ts";
-import { EventHub, type Subscription } from "./event_hub.ts";
+import { abortable } from "./abortable.ts";
+import { definedOnly } from "./defined.ts";
+import { type EventFilter, EventHub, type Subscription } from "./event_hub.ts";
+import { FrameRejections, namesFrame } from "./frame_rejections.ts";
 import { request } from "./http.ts";
-import { Outbox, type PostAck } from "./outbox.ts";
+import { Outbox, type PostAck, type SendIds } from "./outbox.ts";
 import { reconnectPolicy } from "./reconnect.ts";
 import type { SessionInfo } from "./rest_types.ts";
 import type { SessionEvent } from "./session_event.ts";
-import { abortable, type LinkHandlers, SessionLink } from "./session_link.ts";
+import { checkFrameSize } from "./session_frames.ts";
+import { type LinkHandlers, SessionLink } from "./session_link.ts";
 import type { ReasonOptions, SessionOptions } from "./session_options.ts";
 import { SessionTermination } from "./session_termination.ts";
 
@@ -38,7 +42,10 @@ export class SessionCore {
   readonly #outbox: Outbox;
   readonly #answers = new Map<string, ApprovalResponseFrame>();
   readonly #termination: SessionTermination;
+  readonly #rejections: FrameRejections;
   #link: SessionLink | undefined;
+  /** The engine's `limits.max_frame_bytes`, from the latest `session_connected`. */
+  #maxFrameBytes: number | undefined;
   /** Per-session credentials (falling back to `configure()` and the environment). */
   readonly client: ClientOptions;
 
@@ -63,6 +70,12 @@ export class SessionCore {
       client: this.client,
       confirmWithinMs: options.handshakeTimeoutMs ?? 10_000,
       finish: (error) => this.#finishTerminated(error),
+    });
+    this.#rejections = new FrameRejections({
+      outbox: this.#outbox,
+      answers: this.#answers,
+      send: (frame) => this.#link?.send(frame) ?? false,
+      sessionId: () => this.sessionId,
     });
   }
 
@@ -102,6 +115,7 @@ export class SessionCore {
   ): Promise<PostAck> {
     this.assertAlive();
     await this.ensureLink(signal, false);
+    checkFrameSize(frame, this.#maxFrameBytes, this.sessionId);
     const ack = this.#outbox.addPost(key, frame);
     this.#link?.send(frame);
     try {
@@ -128,21 +142,19 @@ export class SessionCore {
     if (!this.#link?.send(frame)) this.#outbox.addControl(frame);
   }
 
-  /** A new listener. */
-  subscribe(maxSize: number): Subscription {
-    return this.#hub.subscribe(maxSize);
+  /** A new listener, of the event types in `filter` (all when undefined). */
+  subscribe(maxSize: number, filter?: EventFilter): Subscription {
+    return this.#hub.subscribe(maxSize, filter);
   }
 
-  /** Detaches: listeners end, unacknowledged posts reject. */
+  /** Detaches: listeners end, unacknowledged posts reject, a terminate in flight goes on over REST. */
   async disconnect(): Promise<void> {
+    this.#rejections.cancel();
+    // The socket is going: a terminate waiting for its confirmation must not wait for nothing.
+    this.#termination.onDrop();
     await this.#link?.close();
     if (this.#termination.done) return;
-    this.#outbox.rejectAll(
-      new SessionDisconnectedError(
-        "disconnect() was called before the engine acknowledged the message; it may or may not have been applied (check getMessages()).",
-        { sessionId: this.sessionId },
-      ),
-    );
+    this.#outbox.rejectAll((ids) => this.#unacknowledged(ids, "disconnect() was called"));
     this.#hub.closeAll();
   }
 
@@ -181,6 +193,7 @@ export class SessionCore {
       cursor: () => this.#hub.lastSeq,
       onEvent: (event) => this.#onEvent(event),
       onOpen: () => {
+        this.#rejections.cancel(); // everything waiting is sent again right now
         for (const frame of this.#outbox.takeFrames()) this.#link?.send(frame);
       },
       onDown: () => this.#termination.onDrop(),
@@ -190,7 +203,8 @@ export class SessionCore {
           this.#termination.onTerminatedClose(error);
           return;
         }
-        this.#outbox.rejectAll(error);
+        this.#rejections.cancel();
+        this.#outbox.rejectAll((ids) => this.#unacknowledged(ids, error.message, error));
         this.#hub.failAll(error);
         this.#termination.onDrop();
       },
@@ -220,6 +234,15 @@ export class SessionCore {
   }
 
   #onEvent(event: SessionEvent): void {
+    if (event.type === "session_connected") {
+      this.#hub.resetCursor(event.data.replay_from_seq);
+      this.#maxFrameBytes = event.data.limits.max_frame_bytes;
+    }
+    if (event.type === "error") {
+      if (this.#rejections.handle(event)) return; // sent again later; nothing for listeners
+      // A rate-limited frame that names no id may be our terminate: finish it over REST, do not wait.
+      if (event.data.code === "rate_limited" && !namesFrame(event)) this.#termination.onDrop();
+    }
     this.#outbox.ack(event);
     if (event.type === "approval_request" && !event.logged) {
       const answer = this.#answers.get(event.data.request_id);
@@ -235,14 +258,22 @@ export class SessionCore {
     if (event.type === "session_terminated") this.#termination.onTerminatedEvent();
   }
 
+  /** The error of a post whose fate is unknown: it may or may not have been applied. */
+  #unacknowledged(ids: SendIds, why: string, cause?: Error): SessionDisconnectedError {
+    const id = ids.postId === undefined ? `batchId: "${ids.batchId}"` : `postId: "${ids.postId}"`;
+    return new SessionDisconnectedError(
+      `The engine had not acknowledged this message when the connection ended (${why}); it may or may ` +
+        `not have been applied. Once the session is back, send it again with { ${id} }: the engine ` +
+        `applies it at most once.`,
+      { sessionId: this.sessionId, ...ids, ...(cause ? { cause } : {}) },
+    );
+  }
+
   #finishTerminated(error: Error | undefined): void {
-    this.#outbox.rejectAll(SessionTerminatedError.forSession(this.sessionId));
+    this.#rejections.cancel();
+    this.#outbox.rejectAll((ids) => SessionTerminatedError.forSession(this.sessionId, ids));
     this.#answers.clear();
     if (error) this.#hub.failAll(error);
     this.#hub.terminate();
   }
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -10,7 +10,7 @@ import { type CloseInfo, ConnectFailure, Connection, type HeartbeatOptions } fro
 import { backoffDelay, closeVerdict, type ReconnectPolicy } from "./reconnect.ts";
 import { ApiConnectionError, ApiTimeoutError, SessionDisconnectedError } from "./errors.ts";
 import type { SessionEvent } from "./session_event.ts";
-import { delay } from "./timers.ts";
+import { abortable, delay } from "./abortable.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
 /** Where the link is. */
@@ -231,14 +231,4 @@ export class SessionLink {
     this.#handlers.onEnd(gaveUp);
     throw gaveUp;
   }
-}
-
-/** Waits for `promise`, or rejects with `signal.reason` when the signal aborts first. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  const { promise: aborted, reject } = Promise.withResolvers<never>();
-  const onAbort = () => reject(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener("abort", onAbort));
 }

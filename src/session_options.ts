@@ -41,7 +41,21 @@ export interface SessionOptions extends ClientOptions {
 }
 
 /** Options of {@link Session.send}. */
-export interface SendOptions extends ContentOptions, CallOptions {}
+export interface SendOptions extends ContentOptions, CallOptions {
+  /**
+   * The client-made post id (1 to 128 characters), unique within the session. Give the id of a
+   * `send()` that failed with an ambiguous `SessionDisconnectedError` (its `error.postId`) to send it
+   * again: the engine applies it at most once and answers `duplicate: true` if it already had it.
+   * @default {a new random id}
+   */
+  postId?: string;
+}
+
+/** Options of {@link Session.sendMany}. */
+export interface SendManyOptions extends CallOptions {
+  /** The client-made batch id; like {@link SendOptions.postId}, for re-sending a batch safely. @default {a new random id} */
+  batchId?: string;
+}
 
 /** What the engine answered to `send()`. */
 export interface SendReceipt {
@@ -67,7 +81,10 @@ export interface BatchReceipt {
 
 /** Options of {@link Session.listen}. */
 export interface ListenOptions {
-  /** Only yield these event types (filtering happens at yield; nothing is lost for other listeners). */
+  /**
+   * Only these event types: others never enter this listener's queue (so they cannot overflow it),
+   * while other listeners still get them.
+   */
   eventTypes?: readonly (SessionEventType | typeof UNKNOWN_EVENT_TYPE)[];
   /** Bound of this listener's queue; on overflow the event is dropped and an `error` event says so. `0`: unbounded. @default {1024} */
   maxSize?: number;

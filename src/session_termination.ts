@@ -8,7 +8,8 @@ import type { TerminateFrame } from "./generated/protocol.ts";
 import type { ClientOptions } from "./config.ts";
 import { SessionTerminatedError } from "./errors.ts";
 import { request } from "./http.ts";
-import { abortable, type SessionLink } from "./session_link.ts";
+import { abortable } from "./abortable.ts";
+import type { SessionLink } from "./session_link.ts";
 import type { ReasonOptions } from "./session_options.ts";
 
 /** What termination needs from its session. */

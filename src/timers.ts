@@ -24,19 +24,3 @@ export function unrefTimer<T extends Timer>(timer: T): T {
 export function clearTimer(timer: Timer | undefined): void {
   if (timer !== undefined) clearTimeout(timer);
 }
-
-/** Waits `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}

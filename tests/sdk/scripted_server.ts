@@ -33,17 +33,37 @@ export interface Hello {
   target: { session_id?: string; last_seq?: number };
 }
 
-/** Serves `/v1/sessions/ws`; `onHello` scripts each connection (n counts from 1). */
-export function scriptedServer(onHello: (socket: WebSocket, hello: Hello, n: number) => void) {
+/** A client frame after the hello, as received. */
+export type ClientFrameJson = { type: string; [field: string]: unknown };
+
+/**
+ * Serves `/v1/sessions/ws`; `onHello` scripts each connection (n counts from 1), `onFrame` answers the
+ * frames after the hello (pings included; all are recorded in `frames`).
+ */
+export function scriptedServer(
+  onHello: (socket: WebSocket, hello: Hello, n: number) => void,
+  onFrame: (socket: WebSocket, frame: ClientFrameJson) => void = () => {},
+) {
   const sockets = new Set<WebSocket>();
   const hellos: Hello[] = [];
+  const frames: ClientFrameJson[] = [];
+  const rest: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (request) => {
+    if (request.headers.get("upgrade") !== "websocket") {
+      // REST calls are recorded and answered with an empty success.
+      rest.push(`${request.method} ${new URL(request.url).pathname}`);
+      return Response.json({});
+    }
     const { socket, response } = Deno.upgradeWebSocket(request);
     sockets.add(socket);
     socket.onclose = () => sockets.delete(socket);
     socket.onmessage = (message) => {
       const value = JSON.parse(String(message.data));
-      if (value.type !== "hello") return;
+      if (value.type !== "hello") {
+        frames.push(value);
+        onFrame(socket, value);
+        return;
+      }
       hellos.push(value);
       onHello(socket, value, hellos.length);
     };
@@ -52,6 +72,8 @@ export function scriptedServer(onHello: (socket: WebSocket, hello: Hello, n: num
   return {
     baseUrl: `http://127.0.0.1:${server.addr.port}`,
     hellos,
+    frames,
+    rest,
     async close() {
       for (const socket of sockets) socket.close();
       await server.shutdown();
