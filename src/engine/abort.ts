@@ -57,14 +57,30 @@ export async function waitAtMost(promise: Promise<unknown>, ms: number): Promise
 
 /**
  * Iterates `source`, throwing the signal's reason as soon as it aborts (without waiting for the
- * pending `next()`), and closes the source iterator on exit.
+ * pending `next()`), and closes the source iterator on exit. One abort listener serves the whole
+ * iteration (a stream may have thousands of steps; a listener and a race per step was most of the
+ * engine's per-token garbage).
  */
 export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
   let finished = false;
+  let rejectStep: ((reason: unknown) => void) | undefined;
+  const onAbort = () => rejectStep?.(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
     while (true) {
-      const step = await raceAbort(iterator.next(), signal);
+      const next = iterator.next();
+      const step = await new Promise<IteratorResult<T>>((resolve, reject) => {
+        if (signal.aborted) {
+          // The pending step may still settle later; keep its rejection from going unhandled.
+          next.catch(() => {});
+          reject(signal.reason);
+          return;
+        }
+        rejectStep = reject;
+        next.then(resolve, reject);
+      });
+      rejectStep = undefined;
       if (step.done) {
         finished = true;
         return;
@@ -72,6 +88,8 @@ export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSigna
       yield step.value;
     }
   } finally {
+    rejectStep = undefined;
+    signal.removeEventListener("abort", onAbort);
     // An async generator queues return() behind a pending next(), so this cannot throw "already running".
     if (!finished) iterator.return?.()?.catch(() => {});
   }

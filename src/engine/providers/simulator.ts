@@ -18,9 +18,9 @@
  * @module
  */
 import type { ModelChunk, ModelProvider, ModelRequest } from "../model.ts";
-import { abortableSleep } from "../abort.ts";
+import { Pacer } from "./simulator_pacer.ts";
 import { planReply } from "./simulator_reply.ts";
-import { tokenize } from "./simulator_text.ts";
+import { tokens } from "./simulator_text.ts";
 
 /** Options of {@link createSimulator}. */
 export interface SimulatorOptions {
@@ -88,36 +88,37 @@ async function* streamReply(
   yield { type: "thinking", summary: reply.thinking };
   if ("calls" in reply) {
     for (const call of reply.calls) {
-      await pace(0, tokensPerSecond, performance.now(), signal);
+      // Token 0 of a fresh schedule is always due: pacing it would only check the signal.
+      signal.throwIfAborted();
       yield { type: "tool_call", call };
     }
     return;
   }
   const start = performance.now();
-  const tokens = tokenize(reply.text);
-  for (let i = 0; i < tokens.length; i++) {
-    await pace(i, tokensPerSecond, start, signal);
-    yield { type: "text", delta: tokens[i] ?? "" };
+  const pacer = new Pacer(signal);
+  try {
+    let i = 0;
+    for (const token of tokens(reply.text)) {
+      signal.throwIfAborted();
+      // Most tokens at a modest rate need a wait, but not every one does; no promise when none is due.
+      const wait = delayBefore(i++, tokensPerSecond, start);
+      if (wait !== undefined) await pacer.sleep(wait);
+      yield { type: "text", delta: token };
+    }
+  } finally {
+    pacer.close();
   }
   signal.throwIfAborted();
 }
 
 /**
- * Waits until token `index` is due. Schedules against the start time rather than sleeping a fixed
- * interval per token, so timer overhead does not slow the average rate.
+ * How long to wait before token `index` (0 = just yield to the event loop), or undefined to send it
+ * at once. Schedules against the start time rather than sleeping a fixed interval per token, so timer
+ * overhead does not slow the average rate.
  */
-async function pace(
-  index: number,
-  tokensPerSecond: number,
-  start: number,
-  signal: AbortSignal,
-): Promise<void> {
-  signal.throwIfAborted();
-  if (tokensPerSecond === 0) {
-    if (index > 0 && index % UNTHROTTLED_BATCH === 0) await abortableSleep(0, signal);
-    return;
-  }
+function delayBefore(index: number, tokensPerSecond: number, start: number): number | undefined {
+  if (tokensPerSecond === 0) return index > 0 && index % UNTHROTTLED_BATCH === 0 ? 0 : undefined;
   const wait = start + (index * 1000) / tokensPerSecond - performance.now();
-  if (wait > 0.5) await abortableSleep(wait, signal);
-  else if (index % UNTHROTTLED_BATCH === UNTHROTTLED_BATCH - 1) await abortableSleep(0, signal);
+  if (wait > 0.5) return wait;
+  return index % UNTHROTTLED_BATCH === UNTHROTTLED_BATCH - 1 ? 0 : undefined;
 }

@@ -41,6 +41,19 @@ export function essayTopic(texts: readonly string[]): string {
  * topic for anything else. Both are over 1,500 words and start with "The".
  */
 export function composeEssay(topic: string): string {
-  if (COMPUTING.test(topic)) return COMPUTING_PARAGRAPHS.join("\n\n");
-  return GENERIC_PARAGRAPHS.map((template) => template.replaceAll("{topic}", topic)).join("\n\n");
+  // Essays are ~10 KB each and deterministic: thousands of concurrent sessions share one copy instead
+  // of holding one each for the whole (minutes long) stream.
+  if (COMPUTING.test(topic)) return computingEssay ??= COMPUTING_PARAGRAPHS.join("\n\n");
+  let essay = genericEssays.get(topic);
+  if (essay === undefined) {
+    essay = GENERIC_PARAGRAPHS.map((template) => template.replaceAll("{topic}", topic)).join("\n\n");
+    if (genericEssays.size >= MAX_CACHED_ESSAYS) genericEssays.clear();
+    genericEssays.set(topic, essay);
+  }
+  return essay;
 }
+
+/** Bound on cached generic essays (topics are user text, so the cache must not grow without limit). */
+const MAX_CACHED_ESSAYS = 32;
+let computingEssay: string | undefined;
+const genericEssays = new Map<string, string>();

@@ -38,7 +38,20 @@ export function pick<T>(items: readonly [T, ...T[]], seed: string): T {
  * joining the tokens gives back the text exactly.
  */
 export function tokenize(text: string): string[] {
-  return text.match(/\s*\S+|\s+$/g) ?? [];
+  return [...tokens(text)];
+}
+
+/**
+ * The tokens of {@link tokenize}, one at a time: a long reply streamed slowly then holds only the
+ * token being sent, not an array of every token for the whole stream.
+ */
+export function* tokens(text: string): Generator<string> {
+  const pattern = /\s*\S+|\s+$/g;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    yield match[0];
+    // A zero-length match cannot happen (both alternatives consume), but never loop forever.
+    if (match[0] === "") pattern.lastIndex++;
+  }
 }
 
 /** Counts words (runs of non-space). */

@@ -50,9 +50,13 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     status: "streaming",
     created_at: new Date().toISOString(),
   };
-  let text = "";
-  /** Text of the round in progress, not yet in `turnMessages`. */
-  let pendingText = "";
+  // Deltas are collected and joined once: `text += delta` would keep a tree of thousands of
+  // concatenation nodes alive per streaming session.
+  const deltas: string[] = [];
+  /** Index in `deltas` where the round in progress began; its text is not yet in `turnMessages`. */
+  let roundStart = 0;
+  const fullText = () => deltas.join("");
+  const pendingText = () => roundStart < deltas.length ? deltas.slice(roundStart).join("") : "";
   let announced = false;
   const announce = () => {
     if (announced) return;
@@ -60,7 +64,9 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     scope.emit("message_streaming", { role: "assistant", post_ids: postIds }, messageId);
   };
   const save = (status: SessionMessage["status"]) =>
-    scope.ctx.store.putMessage({ ...assistant, text, status }).catch((e) => scope.ctx.log(`store: ${e}`));
+    scope.ctx.store.putMessage({ ...assistant, text: fullText(), status }).catch((e) =>
+      scope.ctx.log(`store: ${e}`)
+    );
 
   scope.status("thinking", messageId);
   await save("streaming");
@@ -72,7 +78,7 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     for (let round = 0; round < scope.ctx.options.maxModelRounds; round++) {
       if (round > 0) scope.status("thinking", messageId);
       const calls: ModelToolCall[] = [];
-      pendingText = "";
+      roundStart = deltas.length;
       const request = {
         instructions: agent.instructions,
         messages: [...(memoryOn ? input.memory : []), ...turnMessages],
@@ -87,22 +93,21 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
           announce();
           scope.status("typing", messageId);
           scope.emit("message_delta", { delta: chunk.delta, index: index++ }, messageId);
-          text += chunk.delta;
-          pendingText += chunk.delta;
+          deltas.push(chunk.delta);
         } else {
           announce();
           calls.push(chunk.call);
         }
       }
       if (calls.length === 0) break;
-      turnMessages.push({ role: "assistant", text: pendingText, toolCalls: calls });
-      pendingText = "";
+      turnMessages.push({ role: "assistant", text: pendingText(), toolCalls: calls });
+      roundStart = deltas.length;
       for (const call of calls) {
         turnMessages.push(await runToolCall(scope, agent.tools, call, messageId, signal));
       }
     }
     announce();
-    scope.emit("message_complete", { text, status: "complete", post_ids: postIds }, messageId);
+    scope.emit("message_complete", { text: fullText(), status: "complete", post_ids: postIds }, messageId);
     await save("complete");
   } catch (error) {
     const stop = stopOf(signal);
@@ -126,13 +131,14 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     announce();
     scope.emit(
       "message_complete",
-      { text, status: stop ? "cancelled" : "error", post_ids: postIds },
+      { text: fullText(), status: stop ? "cancelled" : "error", post_ids: postIds },
       messageId,
     );
     await save("error");
   } finally {
     // The model keeps the user's posts and what it said, even when the turn did not complete.
-    if (pendingText !== "") turnMessages.push({ role: "assistant", text: pendingText });
+    const unsaid = pendingText();
+    if (unsaid !== "") turnMessages.push({ role: "assistant", text: unsaid });
     input.memory.push(...turnMessages);
     scope.status("idle", messageId);
   }

@@ -16,13 +16,7 @@ import type {
   SessionRecord,
   StoredDocument,
 } from "./store.ts";
-
-interface EventLog {
-  events: ServerEvent[];
-  /** Index of the first retained event in `events` (trimming by index keeps appends O(1)). */
-  start: number;
-  head: number;
-}
+import { EventLog } from "./event_log.ts";
 
 function bucket<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let inner = map.get(key);
@@ -32,6 +26,9 @@ function bucket<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V
   }
   return inner;
 }
+
+/** Appends happen per streamed token: one shared settled promise instead of a new one each. */
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** Stores everything in process memory. Values are copied in and out so callers cannot alias them. */
 export class MemoryStore implements EngineStore {
@@ -110,28 +107,17 @@ export class MemoryStore implements EngineStore {
   appendEvent(sessionId: string, event: ServerEvent, retain: number): Promise<void> {
     let log = this.#logs.get(sessionId);
     if (!log) {
-      log = { events: [], start: 0, head: 0 };
+      log = new EventLog(sessionId);
       this.#logs.set(sessionId, log);
     }
-    log.events.push(event);
-    log.head = event.seq;
-    if (log.events.length - log.start > retain) log.start = log.events.length - retain;
-    // Compact now and then so trimmed events are really freed.
-    if (log.start > 1024 && log.start > log.events.length / 2) {
-      log.events = log.events.slice(log.start);
-      log.start = 0;
-    }
-    return Promise.resolve();
+    log.append(event, retain);
+    return RESOLVED;
   }
 
   readEvents(sessionId: string, afterSeq: number): Promise<EventWindow> {
     const log = this.#logs.get(sessionId);
     if (!log) return Promise.resolve({ events: [], oldestSeq: 1, headSeq: 0 });
-    const retained = log.events.slice(log.start);
-    const oldestSeq = retained[0]?.seq ?? log.head + 1;
-    // Seqs are dense, so the position of afterSeq is arithmetic.
-    const from = Math.max(0, afterSeq - oldestSeq + 1);
-    return Promise.resolve({ events: retained.slice(from), oldestSeq, headSeq: log.head });
+    return Promise.resolve({ events: log.read(afterSeq), oldestSeq: log.oldestSeq, headSeq: log.head });
   }
 
   putMessage(message: SessionMessage): Promise<void> {
