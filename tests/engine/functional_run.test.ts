@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { Engine } from "../../src/engine/mod.ts";
 import type { components } from "../../src/generated/rest.ts";
-import { type ReplayStep, startReplayServer } from "../support/replay_server.ts";
+import { withReplayServer } from "../support/replay_server.ts";
 import { createAgent, rest, testEngine } from "./support/engine_fixture.ts";
 
 type Agent = components["schemas"]["Agent"];
@@ -17,18 +17,6 @@ async function withEngine(fn: (engine: Engine) => Promise<void>): Promise<void> 
     await fn(engine);
   } finally {
     await engine.close();
-  }
-}
-
-async function withReplay(
-  steps: ReplayStep[],
-  fn: (server: Awaited<ReturnType<typeof startReplayServer>>) => Promise<void>,
-): Promise<void> {
-  const server = await startReplayServer(steps);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
   }
 }
 
@@ -82,7 +70,7 @@ Deno.test("several declared outputs are read from the model's JSON answer", asyn
 });
 
 Deno.test("a functional run sends the filled instructions and the inputs to the provider", async () => {
-  await withReplay([{ fixture: "text_stream.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "text_stream.sse" }], async (server) => {
     await withEngine(async (engine) => {
       const agent = await briefAgent(engine, {
         llm_info: { provider: "openai", model_id: "gpt-4o", api_key: "sk-test", base_url: server.baseUrl },
@@ -104,7 +92,7 @@ Deno.test("a functional run sends the filled instructions and the inputs to the 
 });
 
 Deno.test("a run whose answer lacks the declared outputs fails with a clear error", async () => {
-  await withReplay([{ fixture: "text_stream.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "text_stream.sse" }], async (server) => {
     await withEngine(async (engine) => {
       const agent = await briefAgent(engine, {
         llm_info: { provider: "openai", model_id: "gpt-4o", api_key: "sk-test", base_url: server.baseUrl },
@@ -120,7 +108,7 @@ Deno.test("a run whose answer lacks the declared outputs fails with a clear erro
 });
 
 Deno.test("a provider failure is a failed run that says what the provider said", async () => {
-  await withReplay([{ fixture: "error_401.json", status: 401 }], async (server) => {
+  await withReplayServer([{ fixture: "error_401.json", status: 401 }], async (server) => {
     await withEngine(async (engine) => {
       const agent = await briefAgent(engine, {
         llm_info: {
@@ -198,7 +186,7 @@ Deno.test("run requests that cannot run answer 401, 404 and 422 naming what is w
 });
 
 Deno.test("closing the request cancels the run and stops the provider stream", async () => {
-  await withReplay([{ fixture: "long_stream.sse", eventDelayMs: 20 }], async (server) => {
+  await withReplayServer([{ fixture: "long_stream.sse", eventDelayMs: 20 }], async (server) => {
     await withEngine(async (engine) => {
       const agent = await briefAgent(engine, {
         llm_info: { provider: "openai", model_id: "gpt-4o", api_key: "sk-test", base_url: server.baseUrl },

@@ -10,7 +10,7 @@ import {
   UnprocessableEntityError,
   VectorshiftError,
 } from "../../mod.ts";
-import { type ReplayStep, startReplayServer } from "../support/replay_server.ts";
+import { withReplayServer } from "../support/replay_server.ts";
 import { newAgent, withEngine } from "./support.ts";
 
 function briefAgent(
@@ -28,18 +28,6 @@ function briefAgent(
   });
 }
 
-async function withReplay(
-  steps: ReplayStep[],
-  fn: (server: Awaited<ReturnType<typeof startReplayServer>>) => Promise<void>,
-): Promise<void> {
-  const server = await startReplayServer(steps);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
 Deno.test("run({ topic }) on a functional agent returns success, the declared outputs and a run id", async () => {
   await withEngine(async ({ client }) => {
     const agent = await briefAgent(client);
@@ -53,7 +41,7 @@ Deno.test("run({ topic }) on a functional agent returns success, the declared ou
 });
 
 Deno.test("run() sends additionalInstructions and resolves a failed run with its error", async () => {
-  await withReplay([{ fixture: "text_stream.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "text_stream.sse" }], async (server) => {
     await withEngine(async ({ client }) => {
       const agent = await Agent.new({
         name: "two outputs",
@@ -123,7 +111,7 @@ Deno.test("run() errors from the engine: 404 unknown agent, 422 conversational o
 });
 
 Deno.test("run() with an aborted signal rejects with the reason and stops the run on the engine", async () => {
-  await withReplay([{ fixture: "long_stream.sse", eventDelayMs: 20 }], async (server) => {
+  await withReplayServer([{ fixture: "long_stream.sse", eventDelayMs: 20 }], async (server) => {
     await withEngine(async ({ client }) => {
       const agent = await briefAgent(client, {
         provider: "openai",

@@ -134,3 +134,16 @@ export async function startReplayServer(steps: ReplayStep[]): Promise<ReplayServ
     close: () => server.shutdown(),
   };
 }
+
+/** Starts a replay server for `fn` and closes it afterwards, whatever `fn` does. */
+export async function withReplayServer(
+  steps: ReplayStep[],
+  fn: (server: ReplayServer) => Promise<void>,
+): Promise<void> {
+  const server = await startReplayServer(steps);
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}

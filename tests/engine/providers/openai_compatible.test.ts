@@ -1,21 +1,8 @@
 import assert from "node:assert/strict";
 import { type ModelChunk, type ModelRequest, ProviderError } from "../../../src/engine/model.ts";
 import { createOpenAICompatible, displayUrl } from "../../../src/engine/providers/openai_compatible.ts";
-import { type ReplayStep, startReplayServer } from "../../support/replay_server.ts";
+import { type ReplayStep, startReplayServer, withReplayServer } from "../../support/replay_server.ts";
 import { builtinTools, collect, user, userFile } from "./helpers.ts";
-
-/** Starts a replay server for one test and closes it afterwards. */
-async function withServer(
-  steps: ReplayStep[],
-  fn: (server: Awaited<ReturnType<typeof startReplayServer>>) => Promise<void>,
-): Promise<void> {
-  const server = await startReplayServer(steps);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
 
 function provider(baseUrl: string, extra: { apiKey?: string; maxRetries?: number } = {}) {
   return createOpenAICompatible({
@@ -28,7 +15,7 @@ function provider(baseUrl: string, extra: { apiKey?: string; maxRetries?: number
 }
 
 Deno.test("OpenAI-compatible provider posts a streamed Chat Completions request with the conversation", async () => {
-  await withServer([{ fixture: "text_stream.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "text_stream.sse" }], async (server) => {
     const model = provider(server.baseUrl);
     assert.equal(model.provider, "openai");
     assert.equal(model.simulated, false);
@@ -103,7 +90,7 @@ Deno.test("OpenAI-compatible provider posts a streamed Chat Completions request 
 });
 
 Deno.test("OpenAI-compatible provider assembles tool calls streamed in fragments", async () => {
-  await withServer([{ fixture: "tool_call_stream.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "tool_call_stream.sse" }], async (server) => {
     const { chunks } = await collect(provider(server.baseUrl), [user("23*19 and the time in Paris")], {
       tools: builtinTools,
     });
@@ -121,7 +108,7 @@ Deno.test("OpenAI-compatible provider assembles tool calls streamed in fragments
 });
 
 Deno.test("OpenAI-compatible provider rejects tool arguments that are not valid JSON", async () => {
-  await withServer([{ fixture: "tool_call_bad_args.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "tool_call_bad_args.sse" }], async (server) => {
     await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.match(error.message, /invalid JSON arguments for tool "calc"/);
@@ -131,7 +118,7 @@ Deno.test("OpenAI-compatible provider rejects tool arguments that are not valid 
 });
 
 Deno.test("OpenAI-compatible provider surfaces an error event sent mid-stream, its text only in detail", async () => {
-  await withServer([{ fixture: "stream_error.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "stream_error.sse" }], async (server) => {
     await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.match(error.message, /error mid-stream/);
@@ -143,7 +130,7 @@ Deno.test("OpenAI-compatible provider surfaces an error event sent mid-stream, i
 });
 
 Deno.test("OpenAI-compatible provider maps 401 to a ProviderError naming the key settings", async () => {
-  await withServer([{ fixture: "error_401.json", status: 401 }], async (server) => {
+  await withReplayServer([{ fixture: "error_401.json", status: 401 }], async (server) => {
     await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.status, 401);
@@ -157,7 +144,7 @@ Deno.test("OpenAI-compatible provider maps 401 to a ProviderError naming the key
 });
 
 Deno.test("OpenAI-compatible provider maps 404 to a hint about the model and base URL", async () => {
-  await withServer([{ fixture: "error_404_model.json", status: 404 }], async (server) => {
+  await withReplayServer([{ fixture: "error_404_model.json", status: 404 }], async (server) => {
     await assert.rejects(collect(provider(server.baseUrl), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.status, 404);
@@ -174,7 +161,7 @@ Deno.test("OpenAI-compatible provider retries 429 and 5xx, then streams", async 
     { fixture: "error_500.json", status: 500 },
     { fixture: "text_stream.sse" },
   ];
-  await withServer(steps, async (server) => {
+  await withReplayServer(steps, async (server) => {
     const { text } = await collect(provider(server.baseUrl), [user("x")]);
     assert.equal(text, "The capital of France is Paris.");
     assert.equal(server.requests.length, 3);
@@ -186,7 +173,7 @@ Deno.test("OpenAI-compatible provider gives up after maxRetries, keeping the pro
     { fixture: "error_429.json", status: 429, headers: { "retry-after": "0" } },
     { fixture: "error_429.json", status: 429, headers: { "retry-after": "0" } },
   ];
-  await withServer(steps, async (server) => {
+  await withReplayServer(steps, async (server) => {
     await assert.rejects(collect(provider(server.baseUrl, { maxRetries: 1 }), [user("x")]), (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(error.status, 429);
@@ -210,7 +197,7 @@ Deno.test("OpenAI-compatible provider names the base URL when the server cannot 
 });
 
 Deno.test("OpenAI-compatible provider sends no Authorization header without a key", async () => {
-  await withServer([{ fixture: "text_stream.sse" }], async (server) => {
+  await withReplayServer([{ fixture: "text_stream.sse" }], async (server) => {
     const model = createOpenAICompatible({ baseUrl: `${server.baseUrl}/`, modelId: "llama3.2" });
     await collect(model, [user("x")]);
     assert.equal(server.requests[0]?.headers["authorization"], undefined);
@@ -223,7 +210,7 @@ Deno.test("OpenAI-compatible provider sends no Authorization header without a ke
 });
 
 Deno.test("OpenAI-compatible provider stops reading at once when aborted mid-stream", async () => {
-  await withServer([{ fixture: "long_stream.sse", eventDelayMs: 20 }], async (server) => {
+  await withReplayServer([{ fixture: "long_stream.sse", eventDelayMs: 20 }], async (server) => {
     const controller = new AbortController();
     const reason = new Error("turn cancelled");
     const request: ModelRequest = {
