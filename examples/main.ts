@@ -38,4 +38,11 @@ if (matches.length !== 1) {
   Deno.exit(2);
 }
 const module: { main: () => Promise<void> } = await import(`./${matches[0]}.ts`);
-await runExample(module.main);
+try {
+  await runExample(module.main);
+} catch (error) {
+  // The SDK's errors say what went wrong and what to do; a stack trace adds nothing for a user here.
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  console.error(`Example ${matches[0]} failed: ${name}: ${message}`);
+  Deno.exit(1);
+}
