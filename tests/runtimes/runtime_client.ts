@@ -1,6 +1,6 @@
 /**
- * The SDK client half of the runtime check: run by Bun (or any runtime without the Deno namespace)
- * against an engine started by Deno. Credentials come from VECTORSHIFT_API_KEY / VECTORSHIFT_API_URL,
+ * The SDK client half of the runtime checks: run by Bun and by Node (runtimes without the Deno
+ * namespace, Node through its built-in TypeScript type stripping) against an engine started by Deno. Credentials come from VECTORSHIFT_API_KEY / VECTORSHIFT_API_URL,
  * so the SDK's environment reader is exercised too. Prints one JSON line with what it observed and
  * exits non-zero on any failure.
  */
@@ -22,6 +22,12 @@ async function untilComplete(session: Session): Promise<SessionEvent[]> {
     if (event.isComplete) return events;
   }
   throw new Error("listen() ended before message_complete");
+}
+
+function runtimeName(): string {
+  const global = globalThis as { Bun?: unknown; process?: { versions?: { node?: string } } };
+  if (typeof global.Bun === "object") return "bun";
+  return global.process?.versions?.node ? "node" : "other";
 }
 
 async function main(): Promise<Record<string, unknown>> {
@@ -49,7 +55,7 @@ async function main(): Promise<Record<string, unknown>> {
   }
   await agent.delete();
   return {
-    runtime: typeof (globalThis as { Bun?: unknown }).Bun === "object" ? "bun" : "other",
+    runtime: runtimeName(),
     hasDeno: typeof (globalThis as { Deno?: unknown }).Deno !== "undefined",
     answer: first.at(-1)?.text,
     deltasMatch: deltas === first.at(-1)?.text,

@@ -1,0 +1,126 @@
+/**
+ * The runtime checks: the SDK runs unchanged under Bun and under Node (no Deno namespace; Node 22.6+
+ * strips the TypeScript types itself) against an engine started by Deno. Each is skipped, with a
+ * message, only when its runtime is missing; CI installs both (`.ci/run`). Bun and Node resolve the bare
+ * `zod` import from node_modules: `bun install --frozen-lockfile` at the root.
+ */
+import assert from "node:assert/strict";
+import { withEngine } from "./support.ts";
+
+const root = new URL("../../", import.meta.url);
+
+function versionOf(command: string): string | undefined {
+  try {
+    const out = new Deno.Command(command, { args: ["--version"], stdout: "piped", stderr: "null" })
+      .outputSync();
+    return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const bun = versionOf("bun") ? "bun" : undefined;
+if (!bun) {
+  console.warn("runtimes.test.ts: Bun check skipped because `bun` is not installed (npm install -g bun).");
+}
+
+/** A Node that can run .ts files: VECTORSHIFT_TEST_NODE (CI sets it), else `node` on PATH if new enough. */
+function findNode(): { path: string; flags: string[] } | undefined {
+  for (const path of [Deno.env.get("VECTORSHIFT_TEST_NODE"), "node"]) {
+    if (!path) continue;
+    const [major = 0, minor = 0] = (versionOf(path) ?? "").replace(/^v/, "").split(".").map(Number);
+    if (major > 23 || (major === 23 && minor >= 6)) return { path, flags: [] };
+    if (major === 22 && minor >= 6) return { path, flags: ["--experimental-strip-types"] };
+  }
+  return undefined;
+}
+
+const node = findNode();
+if (!node) {
+  console.warn(
+    "runtimes.test.ts: Node check skipped: no Node 22.6+ found (set VECTORSHIFT_TEST_NODE, or see .ci/run).",
+  );
+}
+
+async function ensureDependencies(): Promise<void> {
+  try {
+    await Deno.stat(new URL("node_modules/zod/package.json", root));
+    return;
+  } catch {
+    // Not installed yet: install exactly what bun.lock pins.
+  }
+  assert.ok(
+    bun,
+    "node_modules/zod is missing and bun is not installed: run `bun install --frozen-lockfile`.",
+  );
+  const install = await new Deno.Command("bun", {
+    args: ["install", "--frozen-lockfile"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(
+    install.success,
+    `bun install --frozen-lockfile failed; run it at the repository root.\n${
+      new TextDecoder().decode(install.stderr)
+    }`,
+  );
+}
+
+/** Runs the client script under `command` against a fresh engine and checks its report. */
+async function checkRuntime(runtime: "bun" | "node", command: string, args: string[]): Promise<void> {
+  await ensureDependencies();
+  await withEngine(async ({ client }) => {
+    const child = await new Deno.Command(command, {
+      args: [...args, "tests/runtimes/runtime_client.ts"],
+      cwd: root,
+      env: { VECTORSHIFT_API_KEY: client.apiKey, VECTORSHIFT_API_URL: client.baseUrl, NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const out = new TextDecoder().decode(child.stdout).trim();
+    const err = new TextDecoder().decode(child.stderr);
+    assert.ok(child.success, `${runtime} exited with ${child.code}\nstdout: ${out}\nstderr: ${err}`);
+    const report = JSON.parse(out.split("\n").at(-1) ?? "{}");
+    assert.equal(report.runtime, runtime);
+    assert.equal(report.hasDeno, false);
+    assert.match(report.answer, /437/);
+    assert.equal(report.deltasMatch, true);
+    assert.equal(report.approvals, 1);
+    assert.equal(report.secondStatus, "complete");
+    assert.deepEqual(report.historyRoles.filter((r: string) => r !== "tool"), [
+      "user",
+      "assistant",
+      "user",
+      "user",
+      "assistant",
+    ]);
+    assert.equal(report.connectedAfterTerminate, false);
+    assert.equal(report.resume, "SessionTerminatedError");
+  });
+}
+
+Deno.test({
+  name: "the SDK runs under Bun against an engine started by Deno",
+  ignore: !bun,
+  fn: () => checkRuntime("bun", "bun", ["run"]),
+});
+
+Deno.test({
+  name: "the SDK runs under Node (type stripping) against an engine started by Deno",
+  ignore: !node,
+  fn: () => checkRuntime("node", node?.path ?? "node", node?.flags ?? []),
+});
+
+Deno.test("the SDK sources use no Deno or Node namespace APIs", async () => {
+  const files = ["mod.ts", "src/protocol/validate.ts"];
+  for await (const entry of Deno.readDir(new URL("src/", root))) {
+    if (entry.isFile && entry.name.endsWith(".ts")) files.push(`src/${entry.name}`);
+  }
+  for (const file of files) {
+    const text = await Deno.readTextFile(new URL(file, root));
+    assert.doesNotMatch(text, /\bDeno\.[a-zA-Z]/, `${file} uses the Deno namespace`);
+    assert.doesNotMatch(text, /from\s+["'](node:|npm:)/, `${file} imports a runtime-specific module`);
+    assert.doesNotMatch(text, /\bprocess\.[a-z]/, `${file} uses Node's process`);
+  }
+});
