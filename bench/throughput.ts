@@ -259,8 +259,8 @@ export async function measureThroughput(config: ThroughputConfig): Promise<Measu
       "Measured SDK rounds use listen({ maxSize: 0 }) (unbounded queue); the 'default queue bound' rows run the " +
       "same burst through listen() with its default bound of 1024 and count what a prompt consumer loses " +
       "(nothing since listen() returns a hand-written iterator; an async generator lost up to 30%). The SDK " +
-      "validates every frame against the generated schema (zod/mini, about 1.8 µs per message_delta on this " +
-      "machine), which alone exceeds the ~0.7 µs per event that 0.8x raw would allow.",
+      "validates every frame with validators generated from the schema as plain TypeScript checks (about " +
+      "0.15 µs per message_delta; zod/mini took about 1.8 µs).",
     ],
   };
 }

@@ -12,7 +12,7 @@
 import { compile } from "json-schema-to-typescript";
 import openapiTS, { astToString } from "openapi-typescript";
 import { flattenAllOf, type JsonSchema, openApiComponentsAsDefs } from "./flatten_schema.ts";
-import { zodModule } from "./zod_codegen.ts";
+import { validatorModule } from "./js_validator_codegen.ts";
 
 const root = new URL("../", import.meta.url);
 const outDir = new URL("src/generated/", root);
@@ -175,7 +175,7 @@ export async function generate(): Promise<Map<string, string>> {
     ["protocol_schema.ts", protocolConstants(flat)],
     [
       "protocol_validators.ts",
-      zodModule(flat.$defs as Record<string, JsonSchema>, banner(protocolPath), new Set(["CloseCode"])),
+      validatorModule(flat.$defs as Record<string, JsonSchema>, banner(protocolPath), new Set(["CloseCode"])),
     ],
     ["rest.ts", await restTypes()],
     ["rest_schema.ts", restSchemas(openapi)],

@@ -1,7 +1,7 @@
 /**
  * Validators built at run time from any JSON Schema document's `$defs` with zod's `fromJSONSchema`.
  * The engine uses it for REST bodies (the OpenAPI components); protocol frames use the generated
- * zod/mini validators in `validate.ts`, which keep the SDK bundle small.
+ * plain-TypeScript validators in `validate.ts`, which keep zod out of the SDK.
  *
  * @module
  */

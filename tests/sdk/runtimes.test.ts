@@ -1,8 +1,8 @@
 /**
  * The runtime checks: the SDK runs unchanged under Bun and under Node (no Deno namespace; Node 22.6+
  * strips the TypeScript types itself) against an engine started by Deno. Each is skipped, with a
- * message, only when its runtime is missing; CI installs both (`.ci/run`). Bun and Node resolve the bare
- * `zod` import from node_modules: `bun install --frozen-lockfile` at the root.
+ * message, only when its runtime is missing; CI installs both (`.ci/run`). The SDK has no npm
+ * dependency, so neither needs an install step.
  */
 import assert from "node:assert/strict";
 import { withEngine } from "./support.ts";
@@ -42,34 +42,8 @@ if (!node) {
   );
 }
 
-async function ensureDependencies(): Promise<void> {
-  try {
-    await Deno.stat(new URL("node_modules/zod/package.json", root));
-    return;
-  } catch {
-    // Not installed yet: install exactly what bun.lock pins.
-  }
-  assert.ok(
-    bun,
-    "node_modules/zod is missing and bun is not installed: run `bun install --frozen-lockfile`.",
-  );
-  const install = await new Deno.Command("bun", {
-    args: ["install", "--frozen-lockfile"],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(
-    install.success,
-    `bun install --frozen-lockfile failed; run it at the repository root.\n${
-      new TextDecoder().decode(install.stderr)
-    }`,
-  );
-}
-
 /** Runs the client script under `command` against a fresh engine and checks its report. */
 async function checkRuntime(runtime: "bun" | "node", command: string, args: string[]): Promise<void> {
-  await ensureDependencies();
   await withEngine(async ({ client }) => {
     const child = await new Deno.Command(command, {
       args: [...args, "tests/runtimes/runtime_client.ts"],
@@ -123,4 +97,17 @@ Deno.test("the SDK sources use no Deno or Node namespace APIs", async () => {
     assert.doesNotMatch(text, /from\s+["'](node:|npm:)/, `${file} imports a runtime-specific module`);
     assert.doesNotMatch(text, /\bprocess\.[a-z]/, `${file} uses Node's process`);
   }
+});
+
+Deno.test("the SDK entry depends on no npm package (the engine may)", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", "mod.ts"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const info = JSON.parse(new TextDecoder().decode(stdout)) as { modules: { specifier: string }[] };
+  const outside = info.modules.map((m) => m.specifier).filter((s) => !s.startsWith("file:"));
+  assert.deepEqual(outside, [], "the SDK's module graph reaches outside the package");
 });
