@@ -98,14 +98,6 @@ function protocolConstants(flat: JsonSchema): string {
     `/** Any close code in {@link CloseCode}. */`,
     `export type CloseCode = typeof CloseCode[keyof typeof CloseCode];`,
     ``,
-    `/**`,
-    ` * The protocol schema with every \`allOf\` flattened, as JSON. Validators are built from it at run`,
-    ` * time; see \`src/protocol/validate.ts\`.`,
-    ` */`,
-    `export const protocolSchema: { $defs: Record<string, unknown>; [key: string]: unknown } = ${
-      JSON.stringify(flat)
-    };`,
-    ``,
   ];
   return lines.join("\n");
 }
