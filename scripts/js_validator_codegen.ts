@@ -118,7 +118,7 @@ class Emitter {
       checks.push(`if (!DATE_TIME.test(${v})) o.push(issue(${p}, "invalid_format", "invalid datetime"));`);
     } else if (node.format !== undefined) fail(path, `unsupported format ${String(node.format)}`);
     if (node.contentEncoding === "base64") {
-      checks.push(`if (!BASE64.test(${v})) o.push(issue(${p}, "invalid_format", "invalid base64"));`);
+      checks.push(`if (!isBase64(${v})) o.push(issue(${p}, "invalid_format", "invalid base64"));`);
     }
     if (typeof node.minLength === "number") {
       const message = `must have at least ${node.minLength} characters`;
@@ -167,7 +167,9 @@ class Emitter {
     }
     if (node.items !== undefined) {
       const item = this.fn(node.items as JsonSchema, `${path}_item`);
-      lines.push(`for (let i = 0; i < ${v}.length; i++) ${item}(${v}[i], join(${p}, i), o);`);
+      lines.push(
+        `for (let i = 0; i < ${v}.length && o.length < MAX_ISSUES; i++) ${item}(${v}[i], join(${p}, i), o);`,
+      );
     }
     lines.push("}");
     return lines.join("\n");
@@ -204,7 +206,7 @@ class Emitter {
     } else if (typeof extra === "object" && extra !== null) {
       if (keys.length) fail(path, "properties together with a schema for additionalProperties");
       const value = this.fn(extra as JsonSchema, `${path}_value`);
-      lines.push(`for (const k in x) ${value}(x[k], join(p, k), o);`);
+      lines.push(`for (const k in x) { if (o.length >= MAX_ISSUES) break; ${value}(x[k], join(p, k), o); }`);
     }
     return lines.join("\n");
   }
@@ -226,6 +228,9 @@ function expected(node: JsonSchema): string {
 }
 
 const RUNTIME = `
+/** Issues after which arrays and records stop being walked: enough to fix a frame, bounded for any input. */
+const MAX_ISSUES = 20;
+
 /** One problem: where (dotted path), what, and a zod-style code. */
 export interface Issue {
   path: string;
@@ -234,14 +239,35 @@ export interface Issue {
 }
 
 const DATE_TIME = /^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Standard base64 with padding, checked in one pass: a regular expression with a repeated group
+ * overflows V8's backtracking stack on multi-megabyte strings, and a validator must never throw.
+ */
+function isBase64(s: string): boolean {
+  const n = s.length;
+  if (n % 4 !== 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47) continue;
+    if (c === 61 && (i === n - 1 || (i === n - 2 && s.charCodeAt(n - 1) === 61))) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Names from user input (object keys) quoted in messages are cut, so an error never echoes megabytes. */
+function cut(name: string): string {
+  return name.length <= 40 ? name : name.slice(0, 37) + "...";
+}
 
 function isObject(x: unknown): boolean {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
 function join(p: string, key: string | number): string {
-  return p === "" ? String(key) : p + "." + key;
+  const name = typeof key === "number" ? String(key) : cut(key);
+  return p === "" ? name : p + "." + name;
 }
 
 function received(x: unknown): string {
@@ -264,7 +290,8 @@ function missing(p: string, key: string, want: string): Issue {
 }
 
 function unrecognized(path: string, keys: string[]): Issue {
-  return issue(path, "unrecognized_keys", "unrecognized key" + (keys.length === 1 ? "" : "s") + ": " + keys.join(", "));
+  const shown = keys.slice(0, 5).map(cut).join(", ") + (keys.length > 5 ? ", and " + (keys.length - 5) + " more" : "");
+  return issue(path, "unrecognized_keys", "unrecognized key" + (keys.length === 1 ? "" : "s") + ": " + shown);
 }
 
 type Check = (x: unknown, p: string, o: Issue[]) => void;

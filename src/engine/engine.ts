@@ -26,7 +26,9 @@ import { MemoryStore } from "./store/memory_store.ts";
 import type { EngineStore } from "./store/store.ts";
 import { KnowledgeIndex } from "./tools/knowledge_index.ts";
 import { builtinToolTypes, modelToolsFor } from "./tools/registry.ts";
+import { Admission } from "./ws/admission.ts";
 import { Connection } from "./ws/connection.ts";
+import { upgradeProblem } from "./ws/upgrade.ts";
 
 /** A running engine. */
 export interface Engine {
@@ -96,6 +98,7 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
   };
   for (const org of auth.orgs) knowledge(org);
   const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst);
+  const admission = new Admission(resolved.maxPendingHandshakes);
   const registry = new SessionRegistry(ctx, modelToolsFor);
   const router = new Router([
     ...healthRoutes(ctx, performance.now()),
@@ -117,11 +120,28 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
     if (closing) {
       return errorResponse(503, "The engine is shutting down; reconnect to another engine or later.");
     }
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return errorResponse(426, `${WS_PATH} is the WebSocket endpoint; open it with a WebSocket client.`);
+    const refused = upgradeProblem(request);
+    if (refused) return refused;
+    if (!admission.admit()) {
+      metrics.error("http_503");
+      return errorResponse(
+        503,
+        `Too many sockets are waiting to send hello (limit ${resolved.maxPendingHandshakes}); retry shortly.`,
+        { "Retry-After": "1" },
+      );
     }
-    const { socket, response } = Deno.upgradeWebSocket(request);
-    const connection = new Connection(socket, { ctx, auth, limiter, registry });
+    let upgraded: ReturnType<typeof Deno.upgradeWebSocket>;
+    try {
+      upgraded = Deno.upgradeWebSocket(request);
+    } catch (error) {
+      admission.leave();
+      return errorResponse(
+        400,
+        `Invalid WebSocket upgrade: ${error instanceof Error ? error.message : error}.`,
+      );
+    }
+    const { socket, response } = upgraded;
+    const connection = new Connection(socket, { ctx, auth, limiter, registry, admission });
     connections.add(connection);
     connection.closed.then(() => connections.delete(connection));
     return response;

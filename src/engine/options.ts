@@ -126,6 +126,52 @@ export interface EngineOptions {
    */
   allowedModelHosts?: string[];
   /**
+   * Outbound bytes a socket may have queued (counting a fixed overhead per queued frame) before it is
+   * treated as a slow consumer and closed with 1011; the client resumes from its cursor. Bounds the
+   * memory a client that stops reading can hold.
+   * @default {4194304}
+   */
+  maxSocketBufferBytes?: number;
+  /**
+   * Open sockets one API key may hold; more are refused at `hello` with 4008 (`rate_limited`).
+   * @default {1000}
+   */
+  maxSocketsPerKey?: number;
+  /**
+   * Sockets that may be open without having completed `hello`; more upgrades are refused with 503.
+   * @default {1000}
+   */
+  maxPendingHandshakes?: number;
+  /**
+   * Most posts one turn answers; further posts arriving in the same coalescing window start the next
+   * turn.
+   * @default {32}
+   */
+  maxPostsPerTurn?: number;
+  /**
+   * Most user messages one session accepts; later posts are refused with `limit_exceeded` (start a new
+   * session). Bounds a session's history and idempotency receipts.
+   * @default {10000}
+   */
+  maxSessionMessages?: number;
+  /**
+   * Most conversation messages (and UTF-8 bytes, see `maxMemoryBytes`) the model sees as session
+   * memory; older ones drop out of the model's view (they stay in the history).
+   * @default {200}
+   */
+  maxMemoryMessages?: number;
+  /**
+   * Most bytes of conversation (text and attached files) kept as session memory.
+   * @default {8388608}
+   */
+  maxMemoryBytes?: number;
+  /**
+   * A REST connection that sends no complete request for this long (idle keep-alive, or headers or
+   * a body trickling in) is closed.
+   * @default {30000}
+   */
+  httpIdleTimeoutMs?: number;
+  /**
    * Documents loaded into every organisation's knowledge base at start.
    * @default {[]}
    */
@@ -158,8 +204,14 @@ export interface ResolvedOptions {
   cors: CorsSettings | undefined;
   allowedModelHosts: string[] | undefined;
   log: (line: string) => void;
-  /** Buffered outbound bytes above which a socket counts as a slow consumer and is closed. */
-  maxBufferedBytes: number;
+  maxSocketBufferBytes: number;
+  maxSocketsPerKey: number;
+  maxPendingHandshakes: number;
+  maxPostsPerTurn: number;
+  maxSessionMessages: number;
+  maxMemoryMessages: number;
+  maxMemoryBytes: number;
+  httpIdleTimeoutMs: number;
   /** Model rounds (tool round trips) allowed in one turn. */
   maxModelRounds: number;
 }
@@ -207,7 +259,19 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     cors: resolveCors(options.cors),
     allowedModelHosts: options.allowedModelHosts,
     log: options.log ?? (() => {}),
-    maxBufferedBytes: 16 * 1024 * 1024,
+    maxSocketBufferBytes: positive(
+      "maxSocketBufferBytes",
+      options.maxSocketBufferBytes,
+      4 * 1024 * 1024,
+      1024,
+    ),
+    maxSocketsPerKey: positive("maxSocketsPerKey", options.maxSocketsPerKey, 1000, 1),
+    maxPendingHandshakes: positive("maxPendingHandshakes", options.maxPendingHandshakes, 1000, 1),
+    maxPostsPerTurn: positive("maxPostsPerTurn", options.maxPostsPerTurn, 32, 1),
+    maxSessionMessages: positive("maxSessionMessages", options.maxSessionMessages, 10_000, 1),
+    maxMemoryMessages: positive("maxMemoryMessages", options.maxMemoryMessages, 200, 1),
+    maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 8 * 1024 * 1024, 1024),
+    httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 1),
     maxModelRounds: 8,
   };
 }

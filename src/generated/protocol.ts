@@ -69,6 +69,7 @@ export type ErrorCode =
   | "provider_error"
   | "tool_error"
   | "subscriber_queue_overflow"
+  | "limit_exceeded"
   | "internal";
 
 /**
@@ -153,7 +154,9 @@ export interface UserMessage {
   post_id: string;
   content: ContentPart;
   /**
-   * Extra attachments.
+   * Extra attachments (at most 32).
+   *
+   * @maxItems 32
    */
   files?: FileContent[];
 }
@@ -204,9 +207,10 @@ export interface PostBatchFrame {
    */
   batch_id: string;
   /**
-   * The messages, in order.
+   * The messages, in order (at most 100).
    *
    * @minItems 1
+   * @maxItems 100
    */
   messages: [UserMessage, ...(UserMessage)[]];
 }

@@ -3,6 +3,9 @@
 
 // deno-lint-ignore-file no-explicit-any
 
+/** Issues after which arrays and records stop being walked: enough to fix a frame, bounded for any input. */
+const MAX_ISSUES = 20;
+
 /** One problem: where (dotted path), what, and a zod-style code. */
 export interface Issue {
   path: string;
@@ -11,14 +14,37 @@ export interface Issue {
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Standard base64 with padding, checked in one pass: a regular expression with a repeated group
+ * overflows V8's backtracking stack on multi-megabyte strings, and a validator must never throw.
+ */
+function isBase64(s: string): boolean {
+  const n = s.length;
+  if (n % 4 !== 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47) {
+      continue;
+    }
+    if (c === 61 && (i === n - 1 || (i === n - 2 && s.charCodeAt(n - 1) === 61))) continue;
+    return false;
+  }
+  return true;
+}
+
+/** Names from user input (object keys) quoted in messages are cut, so an error never echoes megabytes. */
+function cut(name: string): string {
+  return name.length <= 40 ? name : name.slice(0, 37) + "...";
+}
 
 function isObject(x: unknown): boolean {
   return typeof x === "object" && x !== null && !Array.isArray(x);
 }
 
 function join(p: string, key: string | number): string {
-  return p === "" ? String(key) : p + "." + key;
+  const name = typeof key === "number" ? String(key) : cut(key);
+  return p === "" ? name : p + "." + name;
 }
 
 function received(x: unknown): string {
@@ -41,11 +67,9 @@ function missing(p: string, key: string, want: string): Issue {
 }
 
 function unrecognized(path: string, keys: string[]): Issue {
-  return issue(
-    path,
-    "unrecognized_keys",
-    "unrecognized key" + (keys.length === 1 ? "" : "s") + ": " + keys.join(", "),
-  );
+  const shown = keys.slice(0, 5).map(cut).join(", ") +
+    (keys.length > 5 ? ", and " + (keys.length - 5) + " more" : "");
+  return issue(path, "unrecognized_keys", "unrecognized key" + (keys.length === 1 ? "" : "s") + ": " + shown);
 }
 
 type Check = (x: unknown, p: string, o: Issue[]) => void;
@@ -206,6 +230,9 @@ function ApprovalResponseFrame(x: any, p: string, o: Issue[]): void {
       if (x["request_id"].length < 1) {
         o.push(issue(join(p, "request_id"), "too_small", "must have at least 1 characters"));
       }
+      if (x["request_id"].length > 128) {
+        o.push(issue(join(p, "request_id"), "too_big", "must have at most 128 characters"));
+      }
     }
   }
   if (x["approved"] === undefined) o.push(missing(p, "approved", "boolean"));
@@ -218,6 +245,10 @@ function ApprovalResponseFrame(x: any, p: string, o: Issue[]): void {
   if (x["deny_reason"] !== undefined) {
     if (typeof x["deny_reason"] !== "string") {
       o.push(typeIssue(join(p, "deny_reason"), "string", x["deny_reason"]));
+    } else {
+      if (x["deny_reason"].length > 4000) {
+        o.push(issue(join(p, "deny_reason"), "too_big", "must have at most 4000 characters"));
+      }
     }
   }
   let extra: string[] | undefined;
@@ -248,6 +279,11 @@ function CancelTurnFrame(x: any, p: string, o: Issue[]): void {
   }
   if (x["reason"] !== undefined) {
     if (typeof x["reason"] !== "string") o.push(typeIssue(join(p, "reason"), "string", x["reason"]));
+    else {
+      if (x["reason"].length > 1000) {
+        o.push(issue(join(p, "reason"), "too_big", "must have at most 1000 characters"));
+      }
+    }
   }
   let extra: string[] | undefined;
   for (const k in x) {
@@ -363,13 +399,14 @@ function ErrorCode(x: any, p: string, o: Issue[]): void {
     x !== "unsupported_protocol_version" && x !== "not_found" && x !== "session_terminated" &&
     x !== "frame_too_large" && x !== "message_too_large" && x !== "rate_limited" &&
     x !== "approval_not_found" && x !== "approval_already_resolved" && x !== "turn_failed" &&
-    x !== "provider_error" && x !== "tool_error" && x !== "subscriber_queue_overflow" && x !== "internal"
+    x !== "provider_error" && x !== "tool_error" && x !== "subscriber_queue_overflow" &&
+    x !== "limit_exceeded" && x !== "internal"
   ) {
     o.push(
       issue(
         p,
         "invalid_value",
-        'expected "invalid_json" | "invalid_frame" | "unknown_frame_type" | "handshake_required" | "already_connected" | "unauthorized" | "unsupported_protocol_version" | "not_found" | "session_terminated" | "frame_too_large" | "message_too_large" | "rate_limited" | "approval_not_found" | "approval_already_resolved" | "turn_failed" | "provider_error" | "tool_error" | "subscriber_queue_overflow" | "internal"',
+        'expected "invalid_json" | "invalid_frame" | "unknown_frame_type" | "handshake_required" | "already_connected" | "unauthorized" | "unsupported_protocol_version" | "not_found" | "session_terminated" | "frame_too_large" | "message_too_large" | "rate_limited" | "approval_not_found" | "approval_already_resolved" | "turn_failed" | "provider_error" | "tool_error" | "subscriber_queue_overflow" | "limit_exceeded" | "internal"',
       ),
     );
   }
@@ -507,12 +544,18 @@ function ExistingSessionTarget(x: any, p: string, o: Issue[]): void {
       if (x["session_id"].length < 1) {
         o.push(issue(join(p, "session_id"), "too_small", "must have at least 1 characters"));
       }
+      if (x["session_id"].length > 128) {
+        o.push(issue(join(p, "session_id"), "too_big", "must have at most 128 characters"));
+      }
     }
   }
   if (x["last_seq"] !== undefined) {
     if (!Number.isInteger(x["last_seq"])) o.push(typeIssue(join(p, "last_seq"), "int", x["last_seq"]));
     else {
       if (x["last_seq"] < 0) o.push(issue(join(p, "last_seq"), "too_small", "must be >= 0"));
+      if (x["last_seq"] > 9007199254740991) {
+        o.push(issue(join(p, "last_seq"), "too_big", "must be <= 9007199254740991"));
+      }
     }
   }
   let extra: string[] | undefined;
@@ -543,17 +586,25 @@ function FileContent(x: any, p: string, o: Issue[]): void {
       if (x["mime_type"].length < 1) {
         o.push(issue(join(p, "mime_type"), "too_small", "must have at least 1 characters"));
       }
+      if (x["mime_type"].length > 255) {
+        o.push(issue(join(p, "mime_type"), "too_big", "must have at most 255 characters"));
+      }
     }
   }
   if (x["filename"] !== undefined) {
     if (typeof x["filename"] !== "string") o.push(typeIssue(join(p, "filename"), "string", x["filename"]));
+    else {
+      if (x["filename"].length > 255) {
+        o.push(issue(join(p, "filename"), "too_big", "must have at most 255 characters"));
+      }
+    }
   }
   if (x["data_base64"] === undefined) o.push(missing(p, "data_base64", "string"));
   else {
     if (typeof x["data_base64"] !== "string") {
       o.push(typeIssue(join(p, "data_base64"), "string", x["data_base64"]));
     } else {
-      if (!BASE64.test(x["data_base64"])) {
+      if (!isBase64(x["data_base64"])) {
         o.push(issue(join(p, "data_base64"), "invalid_format", "invalid base64"));
       }
     }
@@ -579,9 +630,19 @@ function HelloFrame_client_15(x: any, p: string, o: Issue[]): void {
   }
   if (x["name"] !== undefined) {
     if (typeof x["name"] !== "string") o.push(typeIssue(join(p, "name"), "string", x["name"]));
+    else {
+      if (x["name"].length > 128) {
+        o.push(issue(join(p, "name"), "too_big", "must have at most 128 characters"));
+      }
+    }
   }
   if (x["version"] !== undefined) {
     if (typeof x["version"] !== "string") o.push(typeIssue(join(p, "version"), "string", x["version"]));
+    else {
+      if (x["version"].length > 128) {
+        o.push(issue(join(p, "version"), "too_big", "must have at most 128 characters"));
+      }
+    }
   }
   let extra: string[] | undefined;
   for (const k in x) {
@@ -618,6 +679,9 @@ function HelloFrame(x: any, p: string, o: Issue[]): void {
     else {
       if (x["api_key"].length < 1) {
         o.push(issue(join(p, "api_key"), "too_small", "must have at least 1 characters"));
+      }
+      if (x["api_key"].length > 256) {
+        o.push(issue(join(p, "api_key"), "too_big", "must have at most 256 characters"));
       }
     }
   }
@@ -665,7 +729,7 @@ function MessageCompleteEvent_data_16(x: any, p: string, o: Issue[]): void {
   else {
     if (!Array.isArray(x["post_ids"])) o.push(typeIssue(join(p, "post_ids"), "array", x["post_ids"]));
     else {
-      for (let i = 0; i < x["post_ids"].length; i++) {
+      for (let i = 0; i < x["post_ids"].length && o.length < MAX_ISSUES; i++) {
         MessageCompleteEvent_data_post_ids_item_17(x["post_ids"][i], join(join(p, "post_ids"), i), o);
       }
     }
@@ -940,7 +1004,7 @@ function MessageStreamingEvent_data_20(x: any, p: string, o: Issue[]): void {
   else {
     if (!Array.isArray(x["post_ids"])) o.push(typeIssue(join(p, "post_ids"), "array", x["post_ids"]));
     else {
-      for (let i = 0; i < x["post_ids"].length; i++) {
+      for (let i = 0; i < x["post_ids"].length && o.length < MAX_ISSUES; i++) {
         MessageStreamingEvent_data_post_ids_item_21(x["post_ids"][i], join(join(p, "post_ids"), i), o);
       }
     }
@@ -1038,7 +1102,7 @@ function MessagesPostedEvent_data_22(x: any, p: string, o: Issue[]): void {
   else {
     if (!Array.isArray(x["post_ids"])) o.push(typeIssue(join(p, "post_ids"), "array", x["post_ids"]));
     else {
-      for (let i = 0; i < x["post_ids"].length; i++) {
+      for (let i = 0; i < x["post_ids"].length && o.length < MAX_ISSUES; i++) {
         MessagesPostedEvent_data_post_ids_item_23(x["post_ids"][i], join(join(p, "post_ids"), i), o);
       }
     }
@@ -1048,7 +1112,7 @@ function MessagesPostedEvent_data_22(x: any, p: string, o: Issue[]): void {
     if (!Array.isArray(x["message_ids"])) {
       o.push(typeIssue(join(p, "message_ids"), "array", x["message_ids"]));
     } else {
-      for (let i = 0; i < x["message_ids"].length; i++) {
+      for (let i = 0; i < x["message_ids"].length && o.length < MAX_ISSUES; i++) {
         MessagesPostedEvent_data_message_ids_item_24(x["message_ids"][i], join(join(p, "message_ids"), i), o);
       }
     }
@@ -1146,6 +1210,9 @@ function NewAgentSessionTarget(x: any, p: string, o: Issue[]): void {
       if (x["agent_id"].length < 1) {
         o.push(issue(join(p, "agent_id"), "too_small", "must have at least 1 characters"));
       }
+      if (x["agent_id"].length > 128) {
+        o.push(issue(join(p, "agent_id"), "too_big", "must have at most 128 characters"));
+      }
     }
   }
   let extra: string[] | undefined;
@@ -1171,6 +1238,9 @@ function NewChatbotSessionTarget(x: any, p: string, o: Issue[]): void {
     } else {
       if (x["chatbot_id"].length < 1) {
         o.push(issue(join(p, "chatbot_id"), "too_small", "must have at least 1 characters"));
+      }
+      if (x["chatbot_id"].length > 128) {
+        o.push(issue(join(p, "chatbot_id"), "too_big", "must have at most 128 characters"));
       }
     }
   }
@@ -1296,6 +1366,11 @@ function PingFrame(x: any, p: string, o: Issue[]): void {
   }
   if (x["nonce"] !== undefined) {
     if (typeof x["nonce"] !== "string") o.push(typeIssue(join(p, "nonce"), "string", x["nonce"]));
+    else {
+      if (x["nonce"].length > 128) {
+        o.push(issue(join(p, "nonce"), "too_big", "must have at most 128 characters"));
+      }
+    }
   }
   let extra: string[] | undefined;
   for (const k in x) {
@@ -1418,7 +1493,10 @@ function PostBatchFrame(x: any, p: string, o: Issue[]): void {
       if (x["messages"].length < 1) {
         o.push(issue(join(p, "messages"), "too_small", "must have at least 1 items"));
       }
-      for (let i = 0; i < x["messages"].length; i++) {
+      if (x["messages"].length > 100) {
+        o.push(issue(join(p, "messages"), "too_big", "must have at most 100 items"));
+      }
+      for (let i = 0; i < x["messages"].length && o.length < MAX_ISSUES; i++) {
         PostBatchFrame_messages_item_27(x["messages"][i], join(join(p, "messages"), i), o);
       }
     }
@@ -1713,7 +1791,7 @@ function SearchResultEvent_data_30(x: any, p: string, o: Issue[]): void {
   else {
     if (!Array.isArray(x["results"])) o.push(typeIssue(join(p, "results"), "array", x["results"]));
     else {
-      for (let i = 0; i < x["results"].length; i++) {
+      for (let i = 0; i < x["results"].length && o.length < MAX_ISSUES; i++) {
         SearchResultEvent_data_results_item_31(x["results"][i], join(join(p, "results"), i), o);
       }
     }
@@ -2260,6 +2338,11 @@ function TerminateFrame(x: any, p: string, o: Issue[]): void {
   }
   if (x["reason"] !== undefined) {
     if (typeof x["reason"] !== "string") o.push(typeIssue(join(p, "reason"), "string", x["reason"]));
+    else {
+      if (x["reason"].length > 1000) {
+        o.push(issue(join(p, "reason"), "too_big", "must have at most 1000 characters"));
+      }
+    }
   }
   let extra: string[] | undefined;
   for (const k in x) {
@@ -2692,7 +2775,8 @@ function UserMessage(x: any, p: string, o: Issue[]): void {
   if (x["files"] !== undefined) {
     if (!Array.isArray(x["files"])) o.push(typeIssue(join(p, "files"), "array", x["files"]));
     else {
-      for (let i = 0; i < x["files"].length; i++) {
+      if (x["files"].length > 32) o.push(issue(join(p, "files"), "too_big", "must have at most 32 items"));
+      for (let i = 0; i < x["files"].length && o.length < MAX_ISSUES; i++) {
         UserMessage_files_item_64(x["files"][i], join(join(p, "files"), i), o);
       }
     }

@@ -320,6 +320,7 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
         "agent_id": {
           "type": "string",
           "minLength": 1,
+          "maxLength": 128,
           "description": "The conversational agent that answers.",
         },
       },
@@ -356,8 +357,13 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
       "description": "What the new session talks to: exactly one of `agent_id` and `chatbot_id`.",
       "type": "object",
       "properties": {
-        "agent_id": { "type": "string", "minLength": 1, "description": "A conversational agent." },
-        "chatbot_id": { "type": "string", "minLength": 1, "description": "A chatbot." },
+        "agent_id": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 128,
+          "description": "A conversational agent.",
+        },
+        "chatbot_id": { "type": "string", "minLength": 1, "maxLength": 128, "description": "A chatbot." },
       },
       "additionalProperties": false,
     },

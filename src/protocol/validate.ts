@@ -51,6 +51,11 @@ const clientDefs: ReadonlyMap<string, string> = new Map(
   CLIENT_FRAME_TYPES.map((t) => [t, defName(t, "Frame")]),
 );
 
+/** A type name from the wire as an error quotes it: a short prefix, never the whole of a huge string. */
+function shown(type: string): string {
+  return type.length <= 40 ? type : `${type.slice(0, 37)}...`;
+}
+
 function frameType(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const type = (value as { type?: unknown }).type;
@@ -72,7 +77,10 @@ export function validateClientFrame(value: unknown): Validation<ClientFrame> {
   }
   const def = clientDefs.get(type);
   if (def === undefined) {
-    return fail("type", `Unknown frame type "${type}"; expected one of: ${CLIENT_FRAME_TYPES.join(", ")}.`);
+    return fail(
+      "type",
+      `Unknown frame type "${shown(type)}"; expected one of: ${CLIENT_FRAME_TYPES.join(", ")}.`,
+    );
   }
   return prefix(type, checkDefinition<ClientFrame>(def, value));
 }
@@ -88,7 +96,10 @@ export function validateServerEvent(value: unknown): Validation<ServerEvent> {
   }
   const def = serverDefs.get(type);
   if (def === undefined) {
-    return fail("type", `Unknown event type "${type}"; expected one of: ${SERVER_EVENT_TYPES.join(", ")}.`);
+    return fail(
+      "type",
+      `Unknown event type "${shown(type)}"; expected one of: ${SERVER_EVENT_TYPES.join(", ")}.`,
+    );
   }
   return prefix(type, checkDefinition<ServerEvent>(def, value));
 }

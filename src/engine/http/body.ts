@@ -7,6 +7,7 @@
 import { restSchema } from "../../generated/rest_schema.ts";
 import type { components } from "../../generated/rest.ts";
 import { SchemaValidators } from "../../protocol/schema_validators.ts";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../json_depth.ts";
 import { ApiError } from "./errors.ts";
 
 const validators = new SchemaValidators(restSchema);
@@ -28,10 +29,21 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
   if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of request.body) {
-    total += chunk.byteLength;
-    if (total > limit) throw tooLarge();
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request.body) {
+      total += chunk.byteLength;
+      if (total > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The client went away or sent a broken body (bad chunked encoding): its mistake, not ours.
+    throw new ApiError(
+      400,
+      `Request body could not be read (${
+        error instanceof Error ? error.message : error
+      }); send it again in full.`,
+    );
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -57,6 +69,12 @@ export async function readBody<N extends keyof Schemas & string>(
     throw new ApiError(
       400,
       `Request body is not valid JSON (${detail}); send a JSON object matching ${name}.`,
+    );
+  }
+  if (nestedDeeperThan(value)) {
+    throw new ApiError(
+      422,
+      `Invalid ${name}: the body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; flatten it.`,
     );
   }
   const result = validators.check<Schemas[N]>(name, value);

@@ -7,6 +7,7 @@
 import type { Auth, Caller } from "../auth.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RateLimiter } from "../rate_limit.ts";
+import { quote } from "../quote.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 
 /** What a handler gets. */
@@ -88,14 +89,21 @@ export class Router {
       .filter((m) => m.match !== null);
     if (matching.length === 0) {
       const known = [...new Set(this.#routes.map((r) => `${r.method} ${r.path}`))].join(", ");
-      throw new ApiError(404, `No route for ${request.method} ${url.pathname}. Known routes: ${known}.`);
+      throw new ApiError(
+        404,
+        `No route for ${request.method} ${quote(url.pathname)}. Known routes: ${known}.`,
+      );
     }
     const found = matching.find((m) => m.route.method === request.method);
     if (!found) {
       const allow = matching.map((m) => m.route.method).join(", ");
-      throw new ApiError(405, `${request.method} is not allowed on ${url.pathname}; use ${allow}.`, {
-        Allow: allow,
-      });
+      throw new ApiError(
+        405,
+        `${quote(request.method)} is not allowed on ${quote(url.pathname)}; use ${allow}.`,
+        {
+          Allow: allow,
+        },
+      );
     }
     let caller: Caller = { key: "", org: "" };
     if (found.route.auth !== false) {
@@ -109,11 +117,22 @@ export class Router {
     }
     const params: Record<string, string> = {};
     for (const [name, value] of Object.entries(found.match?.pathname.groups ?? {})) {
-      if (value !== undefined) params[name] = decodePathPart(value, url.pathname);
+      if (value === undefined) continue;
+      const decoded = decodePathPart(value, url.pathname);
+      if (decoded.length > MAX_ID_LENGTH) {
+        throw new ApiError(
+          400,
+          `Path parameter ${name} is ${decoded.length} characters; ids are at most ${MAX_ID_LENGTH}. Check the id you passed.`,
+        );
+      }
+      params[name] = decoded;
     }
     return await found.route.handler({ request, url, params, caller });
   }
 }
+
+/** Longest id a path may carry (the `maxLength` of every id parameter in `schema/openapi.json`). */
+const MAX_ID_LENGTH = 128;
 
 /** Decodes one path parameter; bad percent-encoding (`%ZZ`) is the client's mistake, so a 400. */
 function decodePathPart(value: string, pathname: string): string {
@@ -122,7 +141,7 @@ function decodePathPart(value: string, pathname: string): string {
   } catch {
     throw new ApiError(
       400,
-      `The path ${pathname} has invalid percent-encoding; encode ids with encodeURIComponent().`,
+      `The path ${quote(pathname)} has invalid percent-encoding; encode ids with encodeURIComponent().`,
     );
   }
 }

@@ -110,22 +110,28 @@ export function isQuestion(text: string): boolean {
 /** Facts stated in the texts, oldest first; a later statement of the same key replaces an earlier one. */
 export function extractFacts(texts: readonly string[]): SimFact[] {
   const facts = new Map<string, SimFact>();
-  for (const text of texts) {
-    for (const sentence of text.split(/(?<=[.!?;])\s+|\n+/)) {
-      if (isQuestion(sentence)) continue;
-      // Several facts may share a sentence; within it, the first (most specific) pattern per key wins.
-      const keys = new Set<string>();
-      for (const { re, make } of PATTERNS) {
-        const match = sentence.match(re);
-        const found = match ? make(match) : undefined;
-        if (!found || keys.has(found.key)) continue;
-        keys.add(found.key);
-        facts.delete(found.key);
-        facts.set(found.key, found);
-      }
+  for (const text of texts) addFacts(facts, text);
+  return [...facts.values()];
+}
+
+/**
+ * Adds the facts stated in `text` to `facts` (by key, newest last), so a conversation is read once,
+ * post by post, instead of again for every post.
+ */
+export function addFacts(facts: Map<string, SimFact>, text: string): void {
+  for (const sentence of text.split(/(?<=[.!?;])\s+|\n+/)) {
+    if (isQuestion(sentence)) continue;
+    // Several facts may share a sentence; within it, the first (most specific) pattern per key wins.
+    const keys = new Set<string>();
+    for (const { re, make } of PATTERNS) {
+      const match = sentence.match(re);
+      const found = match ? make(match) : undefined;
+      if (!found || keys.has(found.key)) continue;
+      keys.add(found.key);
+      facts.delete(found.key);
+      facts.set(found.key, found);
     }
   }
-  return [...facts.values()];
 }
 
 function capitalize(text: string): string {

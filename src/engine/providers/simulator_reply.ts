@@ -8,7 +8,7 @@ import type { ModelRequest, ModelToolCall } from "../model.ts";
 import { composeEssay, essayTopic, wantsEssay } from "./simulator_essay.ts";
 import { acknowledgeFile, answerFromFiles, summarizeFile } from "./simulator_files.ts";
 import { composePiece, functionalInputs, shapeAnswer } from "./simulator_functional.ts";
-import { acknowledgeFacts, extractFacts, isQuestion, recallAnswer } from "./simulator_memory.ts";
+import { acknowledgeFacts, addFacts, isQuestion, recallAnswer, type SimFact } from "./simulator_memory.ts";
 import { plainAnswer } from "./simulator_plain.ts";
 import { describeOutcome, planToolCalls } from "./simulator_tools.ts";
 import { readTurn, type SimPost, type SimTurn } from "./simulator_turn.ts";
@@ -30,6 +30,27 @@ interface Context {
   turn: SimTurn;
   modelId: string;
   brief: boolean;
+  /** Texts of earlier turns' posts, oldest first. */
+  earlierTexts: readonly string[];
+  /** Facts the user stated up to and including post `index` of this turn. */
+  factsUpTo(index: number): SimFact[];
+}
+
+/**
+ * Facts known after each post of the turn, read once in order: reading every earlier post again for
+ * each post made a turn's cost grow with the square of its posts.
+ */
+function factsByPost(turn: SimTurn): (index: number) => SimFact[] {
+  const known = new Map<string, SimFact>();
+  for (const post of turn.earlierPosts) addFacts(known, post.text);
+  const snapshots: SimFact[][] = [];
+  return (index) => {
+    for (let i = snapshots.length; i <= index && i < turn.posts.length; i++) {
+      addFacts(known, turn.posts[i]?.text ?? "");
+      snapshots.push([...known.values()]);
+    }
+    return snapshots[Math.min(index, snapshots.length - 1)] ?? [];
+  };
 }
 
 /** One answered post and the one-line plan behind it. */
@@ -41,8 +62,7 @@ interface Answer {
 function answerPost(post: SimPost, index: number, ctx: Context): Answer {
   const { turn, request } = ctx;
   const text = post.text;
-  const before = [...turn.earlierPosts, ...turn.posts.slice(0, index + 1)].map((p) => p.text);
-  const recalled = recallAnswer(text, extractFacts(before), turn.earlierPosts.map((p) => p.text));
+  const recalled = recallAnswer(text, ctx.factsUpTo(index), ctx.earlierTexts);
   if (recalled !== undefined) return { text: recalled, plan: "Recalling what the user told me earlier." };
   const isLast = index === turn.posts.length - 1;
   if (wantsEssay(text) || (isLast && wantsEssay(request.instructions) && !isQuestion(text))) {
@@ -126,7 +146,14 @@ export function planReply(request: ModelRequest, modelId: string): SimReply {
 
 function planRound(request: ModelRequest, modelId: string): SimReply {
   const turn = readTurn(request);
-  const ctx: Context = { request, turn, modelId, brief: BRIEF.test(request.instructions) };
+  const ctx: Context = {
+    request,
+    turn,
+    modelId,
+    brief: BRIEF.test(request.instructions),
+    earlierTexts: turn.earlierPosts.map((p) => p.text),
+    factsUpTo: factsByPost(turn),
+  };
   if (turn.posts.length === 0) {
     return {
       thinking: "There is no user message to answer yet.",

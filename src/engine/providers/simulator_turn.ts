@@ -47,6 +47,15 @@ export interface SimTurn {
   files: SimFile[];
 }
 
+/**
+ * Characters of a post's text the simulator reads. Its pattern matching is not meant for megabytes,
+ * and a bound keeps a turn's cost linear in what it is sent however large a message is.
+ */
+export const SIMULATOR_READ_CHARS = 4000;
+
+/** Bytes of an attached text file the simulator reads. */
+export const SIMULATOR_READ_FILE_BYTES = 256 * 1024;
+
 /** Converts one user message into a post. */
 function toPost(message: Extract<ModelMessage, { role: "user" }>): SimPost {
   const texts: string[] = [];
@@ -62,10 +71,12 @@ function toPost(message: Extract<ModelMessage, { role: "user" }>): SimPost {
       mimeType: part.mime_type,
       size: bytes.length,
     };
-    if (isTextMime(part.mime_type)) file.text = new TextDecoder().decode(bytes);
+    if (isTextMime(part.mime_type)) {
+      file.text = new TextDecoder().decode(bytes.subarray(0, SIMULATOR_READ_FILE_BYTES));
+    }
     files.push(file);
   }
-  return { text: texts.join("\n\n").trim(), files };
+  return { text: texts.join("\n\n").slice(0, SIMULATOR_READ_CHARS).trim(), files };
 }
 
 /** Sorts a request's messages into posts, earlier posts, tool outcomes and files. */

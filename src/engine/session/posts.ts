@@ -13,7 +13,8 @@ import type { TurnPost } from "./turn.ts";
 export type PostOutcome =
   | { duplicate: false; posts: TurnPost[] }
   | { duplicate: true; receipt: PostReceipt }
-  | { reused: string };
+  | { reused: string }
+  | { limit: number };
 
 /** The content type and text a user message shows in the history. */
 function describe(content: ContentPart): { content_type: string; text: string } {
@@ -32,7 +33,16 @@ export class Posts {
   /** Stores still writing, so terminate can wait for them before it frees the session's data. */
   readonly #writing = new Set<Promise<void>>();
 
-  constructor(sessionId: string, userId: string, store: EngineStore, receipts: PostReceipt[] = []) {
+  readonly #maxMessages: number;
+
+  constructor(
+    sessionId: string,
+    userId: string,
+    store: EngineStore,
+    receipts: PostReceipt[] = [],
+    maxMessages = Number.POSITIVE_INFINITY,
+  ) {
+    this.#maxMessages = maxMessages;
     this.#sessionId = sessionId;
     this.#userId = userId;
     this.#store = store;
@@ -45,6 +55,7 @@ export class Posts {
     if (known !== undefined) {
       return { duplicate: true, receipt: { kind: "post", post_id: message.post_id, message_id: known } };
     }
+    if (this.#posts.size >= this.#maxMessages) return { limit: this.#maxMessages };
     const post = this.#claim(message);
     const receipt: PostReceipt = { kind: "post", post_id: post.post_id, message_id: post.message_id };
     await this.#persist([message], [post], receipt);
@@ -58,6 +69,7 @@ export class Posts {
     const ids = messages.map((m) => m.post_id);
     const reused = ids.find((id, i) => this.#posts.has(id) || ids.indexOf(id) !== i);
     if (reused !== undefined) return { reused };
+    if (this.#posts.size + ids.length > this.#maxMessages) return { limit: this.#maxMessages };
     const posts = messages.map((m) => this.#claim(m));
     const receipt: PostReceipt = {
       kind: "batch",

@@ -13,6 +13,7 @@ import { type EventData, type EventOf, type EventType, makeEvent } from "../even
 import type { ModelMessage, ModelTool } from "../model.ts";
 import type { PostReceipt, SessionRecord } from "../store/store.ts";
 import { type AnswerOutcome, Approvals } from "./approvals.ts";
+import { trimMemory } from "./memory_window.ts";
 import { describeModel } from "./model_info.ts";
 import { type PostOutcome, Posts } from "./posts.ts";
 import type { ParticipantActivity, TurnScope } from "./scope.ts";
@@ -77,11 +78,21 @@ export class SessionRuntime implements TurnScope {
     this.#modelTools = modelTools;
     this.#head = restored.head;
     this.#memory = restored.memory;
-    this.#posts = new Posts(record.id, record.org, ctx.store, restored.receipts);
+    this.#posts = new Posts(
+      record.id,
+      record.org,
+      ctx.store,
+      restored.receipts,
+      ctx.options.maxSessionMessages,
+    );
     this.#runner = new TurnRunner(
       (posts, signal) => this.#turn(posts, signal),
       (posts, reason) => this.#cancelWaiting(posts, reason),
-      { windowMs: ctx.options.coalesceMs, maxWaitMs: ctx.options.coalesceMaxMs },
+      {
+        windowMs: ctx.options.coalesceMs,
+        maxWaitMs: ctx.options.coalesceMaxMs,
+        maxPosts: ctx.options.maxPostsPerTurn,
+      },
     );
   }
 
@@ -289,6 +300,8 @@ export class SessionRuntime implements TurnScope {
         this.ctx.log(`session ${this.sessionId}: agent ${this.record.agent_id} is gone; turn skipped`);
         return;
       }
+      const { maxMemoryMessages, maxMemoryBytes } = this.ctx.options;
+      trimMemory(this.#memory, { maxMessages: maxMemoryMessages, maxBytes: maxMemoryBytes });
       await runTurn(this, { posts, agent, memory: this.#memory, modelTools: this.#modelTools }, signal);
     } catch (error) {
       this.ctx.log(`session ${this.sessionId}: turn crashed: ${error}`);

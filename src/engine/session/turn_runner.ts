@@ -20,12 +20,14 @@ export type StartTurn = (posts: TurnPost[], signal: AbortSignal) => Promise<void
 /** Reports posts whose turn was cancelled before it started (one call per would-be turn). */
 export type CancelWaiting = (posts: TurnPost[], reason: string | undefined) => void;
 
-/** Timing of the coalescing window. */
+/** Timing and size of the coalescing window. */
 export interface CoalesceTiming {
   /** A post waits this long for the next one before its turn starts. */
   windowMs: number;
   /** Longest a post waits for its turn to start while more posts keep arriving. */
   maxWaitMs: number;
+  /** Most posts one turn answers; a full window becomes a turn and the next post opens a new one. */
+  maxPosts: number;
 }
 
 /** Schedules the turns of one session. */
@@ -58,6 +60,12 @@ export class TurnRunner {
   post(post: TurnPost): void {
     if (this.#stopped) return;
     this.#window.push(post);
+    if (this.#window.length >= this.#timing.maxPosts) {
+      // A full window is a turn of its own: a turn's work must not grow with a flood of posts.
+      this.#closeWindow();
+      this.#next();
+      return;
+    }
     if (!this.#running) this.#armWindow();
   }
 

@@ -7,13 +7,16 @@
  */
 import type { ClientFrame, ErrorCode } from "../../generated/protocol.ts";
 import { CloseCode } from "../../generated/protocol_schema.ts";
-import { validateClientFrame } from "../../protocol/validate.ts";
+import { describeIssues, validateClientFrame } from "../../protocol/validate.ts";
 import type { Auth, Caller } from "../auth.ts";
 import type { EngineContext } from "../context.ts";
 import { makeEvent } from "../events.ts";
-import type { RateLimiter } from "../rate_limit.ts";
+import { MAX_JSON_DEPTH, nestedDeeperThan } from "../json_depth.ts";
+import type { ConnectionShare, RateLimiter } from "../rate_limit.ts";
 import type { SessionRegistry } from "../session/registry.ts";
 import type { SessionRuntime, Subscriber } from "../session/session_runtime.ts";
+import type { Admission } from "./admission.ts";
+import { closeReason } from "./close_reason.ts";
 import { dispatch, type FrameReplies } from "./dispatch.ts";
 import { type ErrorFields, frameRef, mustAnswer, parseQuietly } from "./frame_ref.ts";
 import { handshake } from "./handshake.ts";
@@ -24,12 +27,32 @@ export interface ConnectionDeps {
   auth: Auth;
   limiter: RateLimiter;
   registry: SessionRegistry;
+  admission: Admission;
 }
 
-type State = "handshake" | "attaching" | "attached" | "closed";
+/**
+ * `closing`: the socket is detached and its close is decided; input is read and dropped until it goes
+ * quiet, then the close frame is sent (see {@link LINGER_QUIET_MS}).
+ */
+type State = "handshake" | "attaching" | "attached" | "closing" | "closed";
 
 /** Rejected frames within one second after which a flood closes the socket with 4008. */
 const FLOOD_WINDOW_MS = 1000;
+
+/**
+ * A socket closed while its peer is still sending gets a TCP reset, and the reset discards the close
+ * frame, and with it the documented close code, before the client reads it. So a close waits until the
+ * peer's input has been quiet this long (reading and dropping it meanwhile)...
+ */
+const LINGER_QUIET_MS = 50;
+/** ...but never longer than this after the close was decided. */
+const LINGER_MAX_MS = 1000;
+/** Estimated engine memory per frame queued on a socket besides its bytes (the pending write). */
+const QUEUED_FRAME_OVERHEAD = 256;
+/** Validation issues an `error` event lists; the first few are enough to fix a frame. */
+const MAX_ISSUES_SHOWN = 5;
+/** Longest quoted detail (a JSON parse error quoting the input) in an error message. */
+const MAX_DETAIL_CHARS = 100;
 
 /** UTF-8 size of a text frame, measured exactly only when the cheap bounds cannot decide against `max`. */
 function utf8Size(text: string, max: number): number {
@@ -38,9 +61,8 @@ function utf8Size(text: string, max: number): number {
   return new TextEncoder().encode(text).byteLength;
 }
 
-/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
-function shortReason(reason: string): string {
-  return reason.length <= 120 ? reason : `${reason.slice(0, 117)}...`;
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
 }
 
 /** One client socket. */
@@ -59,6 +81,13 @@ export class Connection implements Subscriber, FrameReplies {
   #floodStart = 0;
   #rejected = 0;
   #fatalSent = false;
+  #share: ConnectionShare | undefined;
+  #admitted = true;
+  #lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  #closeDecidedAt = 0;
+  #pendingClose: { code: number; reason: string } | undefined;
+  #sentFrames = 0;
+  #sentBytes = 0;
 
   constructor(socket: WebSocket, deps: ConnectionDeps) {
     this.#socket = socket;
@@ -71,7 +100,14 @@ export class Connection implements Subscriber, FrameReplies {
         this.close(CloseCode.handshake_timeout, `handshake timeout: send hello within ${ms} ms of opening`);
       }, deps.ctx.options.handshakeTimeoutMs);
     };
-    socket.onmessage = (event) => this.#onMessage(event);
+    socket.onmessage = (event) => {
+      try {
+        this.#onMessage(event);
+      } catch (error) {
+        // No frame may end the process: whatever slipped through is logged and ends this socket only.
+        this.#internalError(error);
+      }
+    };
     socket.onclose = () => this.#onClosed();
     socket.onerror = () => {};
   }
@@ -81,18 +117,32 @@ export class Connection implements Subscriber, FrameReplies {
     return this.#closed.promise;
   }
 
-  /** Sends a frame unless the socket is gone; a consumer that cannot keep up is closed with 1011. */
+  /**
+   * Sends a frame unless the socket is closing. A consumer whose queued output (bytes plus a per-frame
+   * overhead) exceeds `maxSocketBufferBytes` is closed with 1011; it resumes from its cursor.
+   */
   deliver(frame: string): void {
-    if (this.#socket.readyState !== WebSocket.OPEN) return;
-    if (this.#socket.bufferedAmount > this.#deps.ctx.options.maxBufferedBytes) {
-      this.close(
-        CloseCode.internal_error,
-        "slow consumer: too many unsent events; resume from your last seq",
-      );
-      return;
+    if (!this.#live || this.#socket.readyState !== WebSocket.OPEN) return;
+    const buffered = this.#socket.bufferedAmount;
+    if (buffered > 0 && this.#sentFrames > 0) {
+      const queuedFrames = buffered / (this.#sentBytes / this.#sentFrames);
+      if (buffered + queuedFrames * QUEUED_FRAME_OVERHEAD > this.#deps.ctx.options.maxSocketBufferBytes) {
+        this.close(
+          CloseCode.internal_error,
+          "slow consumer: too many unsent events; resume from your last seq",
+        );
+        return;
+      }
     }
+    this.#sentFrames++;
+    this.#sentBytes += frame.length;
     this.#socket.send(frame);
     this.#deps.ctx.metrics.eventsSent++;
+  }
+
+  /** Whether frames may still be sent and handled (no close decided yet). */
+  get #live(): boolean {
+    return this.#state !== "closing" && this.#state !== "closed";
   }
 
   /** The {@link FrameReplies} side of `deliver`. */
@@ -110,19 +160,64 @@ export class Connection implements Subscriber, FrameReplies {
     return this.#chain;
   }
 
-  /** Closes the socket (idempotent). A socket still attaching is told why first. */
+  /**
+   * Closes the socket (idempotent). A socket still attaching is told why first. The close frame goes
+   * out once the peer's input is quiet, so the code reaches the client (see {@link LINGER_QUIET_MS}).
+   */
   close(code: number, reason: string): void {
-    if (this.#state === "closed") return;
+    if (!this.#live) return;
     if (this.#state === "attaching" && code === CloseCode.session_terminated && !this.#fatalSent) {
       this.#error("session_terminated", "The session was terminated while this socket attached.", true);
     }
     this.#finish();
-    if (this.#socket.readyState === WebSocket.OPEN || this.#socket.readyState === WebSocket.CONNECTING) {
+    this.#closeDecidedAt = performance.now();
+    this.#pendingClose = { code, reason };
+    this.#linger();
+  }
+
+  /** Sends the decided close now if input is quiet, else waits for quiet (bounded by LINGER_MAX_MS). */
+  #linger(): void {
+    clearTimeout(this.#lingerTimer);
+    const now = performance.now();
+    const quietFor = now - this.#lastReceived;
+    if (quietFor >= LINGER_QUIET_MS || now - this.#closeDecidedAt >= LINGER_MAX_MS) {
+      this.#sendClose();
+      return;
+    }
+    this.#lingerTimer = setTimeout(() => this.#linger(), LINGER_QUIET_MS - quietFor);
+  }
+
+  /** Sends the close frame; a close that throws is retried with less, so the socket always ends. */
+  #sendClose(): void {
+    const pending = this.#pendingClose;
+    this.#pendingClose = undefined;
+    if (!pending) return;
+    const state = this.#socket.readyState;
+    if (state !== WebSocket.OPEN && state !== WebSocket.CONNECTING) return;
+    const attempts: Array<() => void> = [
+      () => this.#socket.close(pending.code, closeReason(pending.reason)),
+      () => this.#socket.close(pending.code),
+      () => this.#socket.close(),
+    ];
+    for (const attempt of attempts) {
       try {
-        this.#socket.close(code, shortReason(reason));
-      } catch {
-        // Already closing: nothing more to do.
+        attempt();
+        return;
+      } catch (error) {
+        this.#deps.ctx.log(
+          `socket: close failed (${error instanceof Error ? error.message : error}); retrying`,
+        );
       }
+    }
+  }
+
+  #internalError(error: unknown): void {
+    this.#deps.ctx.log(`socket: internal error: ${error instanceof Error ? error.stack : error}`);
+    this.#deps.ctx.metrics.error("internal");
+    try {
+      this.#fatal("internal", CloseCode.internal_error, "internal error in the engine; reconnect and resume");
+    } catch (again) {
+      this.#deps.ctx.log(`socket: could not report an internal error: ${again}`);
     }
   }
 
@@ -143,8 +238,9 @@ export class Connection implements Subscriber, FrameReplies {
   }
 
   #onMessage(event: MessageEvent): void {
-    if (this.#state === "closed") return;
     this.#lastReceived = performance.now();
+    if (this.#state === "closing") return this.#linger();
+    if (this.#state === "closed") return;
     const data: unknown = event.data;
     const first = this.#frames++ === 0;
     const max = this.#deps.ctx.options.maxFrameBytes;
@@ -170,27 +266,38 @@ export class Connection implements Subscriber, FrameReplies {
       }
       value = JSON.parse(data);
     } catch (error) {
-      const message = `Malformed frame: ${
-        error instanceof Error ? error.message : error
-      }. Send one JSON object per text frame.`;
+      const detail = cut(error instanceof Error ? error.message : String(error), MAX_DETAIL_CHARS);
+      const message = `Malformed frame: ${detail}. Send one JSON object per text frame.`;
       if (first) return this.#fatal("invalid_json", CloseCode.bad_handshake, message);
       return this.error("invalid_json", message);
+    }
+    if (nestedDeeperThan(value)) {
+      const message = `Frame nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels; flatten it.`;
+      if (first) return this.#fatal("invalid_frame", CloseCode.bad_handshake, message);
+      return this.error("invalid_frame", message, frameRef(value));
     }
     const validation = validateClientFrame(value);
     if (!validation.ok) {
       const unknownType = validation.issues.some((i) => i.path === "type") &&
         validation.error.startsWith("Unknown");
+      const issues = validation.issues.slice(0, MAX_ISSUES_SHOWN);
+      const more = validation.issues.length - issues.length;
+      const summary = describeIssues(issues) + (more > 0 ? `; and ${more} more` : "");
       if (first) {
         return this.#fatal(
           "invalid_frame",
           CloseCode.bad_handshake,
-          `The first frame must be a valid hello: ${validation.error}`,
+          `The first frame must be a valid hello: ${summary}`,
         );
       }
-      return this.error(unknownType ? "unknown_frame_type" : "invalid_frame", validation.error, {
-        ...frameRef(value),
-        details: { issues: validation.issues },
-      });
+      return this.error(
+        unknownType ? "unknown_frame_type" : "invalid_frame",
+        unknownType ? validation.error : summary,
+        {
+          ...frameRef(value),
+          details: { issues },
+        },
+      );
     }
     const frame = validation.value;
     if (first && frame.type !== "hello") {
@@ -200,10 +307,7 @@ export class Connection implements Subscriber, FrameReplies {
         `The first frame must be hello, not ${frame.type}; authenticate before sending anything else.`,
       );
     }
-    this.#chain = this.#chain.then(() => this.#handle(frame)).catch((error) => {
-      this.#deps.ctx.log(`socket: internal error: ${error instanceof Error ? error.stack : error}`);
-      this.#fatal("internal", CloseCode.internal_error, "internal error in the engine; reconnect and resume");
-    });
+    this.#chain = this.#chain.then(() => this.#handle(frame)).catch((error) => this.#internalError(error));
   }
 
   /**
@@ -212,9 +316,8 @@ export class Connection implements Subscriber, FrameReplies {
    * naming it and saying when to send it again; other frames (pings) get one notice per second.
    */
   #withinRate(data: unknown): boolean {
-    const caller = this.#caller;
-    const limiter = this.#deps.limiter;
-    if (!caller || limiter.take(caller.key)) return true;
+    const share = this.#share;
+    if (!share || share.take()) return true;
     const now = performance.now();
     if (now - this.#floodStart > FLOOD_WINDOW_MS) {
       this.#floodStart = now;
@@ -226,16 +329,17 @@ export class Connection implements Subscriber, FrameReplies {
       this.#fatal(
         "rate_limited",
         CloseCode.rate_limited,
-        "rate limit flood: too many frames for this API key; pause, then reconnect",
+        "rate limit flood: too many frames on this socket for its API key; pause, then reconnect",
       );
       return false;
     }
     const value = parseQuietly(data);
     if (this.#rejected === 1 || mustAnswer(value)) {
-      const retryAfterMs = limiter.retryAfterMs(caller.key);
+      const retryAfterMs = share.retryAfterMs();
       this.error(
         "rate_limited",
-        `Too many frames for this API key (limit ${framesPerSecond}/s, burst ${burst}); this frame was not ` +
+        `Too many frames for this socket's share of its API key (key limit ${framesPerSecond}/s, burst ${burst}, ` +
+          `shared fairly by the key's open sockets); this frame was not ` +
           `applied: send it again after ${retryAfterMs} ms.`,
         { ...frameRef(value), retry_after_ms: retryAfterMs },
       );
@@ -244,12 +348,22 @@ export class Connection implements Subscriber, FrameReplies {
   }
 
   async #handle(frame: ClientFrame): Promise<void> {
-    if (this.#state === "closed") return;
+    if (!this.#live) return;
     if (this.#state === "handshake" && frame.type === "hello") {
       this.#state = "attaching";
       const result = await handshake(frame, this.#deps.auth, this.#deps.registry);
       if (this.#state !== "attaching") return;
       if (!result.ok) return this.#fatal(result.code, result.close, result.message);
+      const { limiter, ctx } = this.#deps;
+      if (limiter.sockets(result.caller.key) >= ctx.options.maxSocketsPerKey) {
+        return this.#fatal(
+          "rate_limited",
+          CloseCode.rate_limited,
+          `Too many open sockets for this API key (limit ${ctx.options.maxSocketsPerKey}); disconnect sessions you no longer listen to, then reconnect.`,
+        );
+      }
+      this.#share = limiter.share(result.caller.key);
+      this.#leaveHandshake();
       this.#caller = result.caller;
       this.#runtime = result.runtime;
       const attached = await result.runtime.attach(this, result.lastSeq, result.resumed);
@@ -287,17 +401,28 @@ export class Connection implements Subscriber, FrameReplies {
     }, Math.max(10, interval / 2));
   }
 
-  /** Stops timers and detaches from the session; runs once, on close from either side. */
+  /** Gives back the handshake slot (once); the socket is attached, refused or gone. */
+  #leaveHandshake(): void {
+    if (!this.#admitted) return;
+    this.#admitted = false;
+    this.#deps.admission.leave();
+  }
+
+  /** Stops timers, detaches from the session and frees its quotas; runs once, on close from either side. */
   #finish(): void {
-    if (this.#state === "closed") return;
-    this.#state = "closed";
+    if (!this.#live) return;
+    this.#state = "closing";
     clearTimeout(this.#handshakeTimer);
     clearInterval(this.#heartbeatTimer);
     this.#runtime?.detach(this);
+    this.#share?.release();
+    this.#leaveHandshake();
   }
 
   #onClosed(): void {
     this.#finish();
+    this.#state = "closed";
+    clearTimeout(this.#lingerTimer);
     this.#closed.resolve();
   }
 }

@@ -28,23 +28,34 @@ export interface Attached {
   maxMessageBytes: number;
 }
 
-/** Decoded size of a user message, or a reason why it cannot be decoded. */
-function messageBytes(message: UserMessage): number | string {
+/** Decoded size of a user message; the base64 was validated with the frame, so no decoding is needed. */
+function messageBytes(message: UserMessage): number {
   let total = 0;
   for (const part of [message.content, ...(message.files ?? [])]) {
     if (part.kind === "text") {
-      total += new TextEncoder().encode(part.text).byteLength;
+      total += utf8Length(part.text);
       continue;
     }
-    try {
-      total += atob(part.data_base64).length;
-    } catch {
-      return `file ${
-        part.filename ?? "(unnamed)"
-      } has invalid base64 in data_base64; encode the bytes with standard base64 and padding`;
-    }
+    const b64 = part.data_base64;
+    const padding = b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0;
+    total += (b64.length / 4) * 3 - padding;
   }
   return total;
+}
+
+/** UTF-8 length without allocating the encoded bytes. */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /**
@@ -59,13 +70,6 @@ function checkMessages(
 ): boolean {
   for (const message of messages) {
     const size = messageBytes(message);
-    if (typeof size === "string") {
-      replies.error("invalid_frame", `Post ${message.post_id}: ${size}.`, {
-        ...ref,
-        details: { post_id: message.post_id },
-      });
-      return false;
-    }
     if (size > attached.maxMessageBytes) {
       replies.error(
         "message_too_large",
@@ -78,7 +82,14 @@ function checkMessages(
   return true;
 }
 
-function reusedError(replies: FrameReplies, outcome: PostOutcome, ref: FrameRef): void {
+function refusedError(replies: FrameReplies, outcome: PostOutcome, ref: FrameRef): void {
+  if ("limit" in outcome) {
+    replies.error(
+      "limit_exceeded",
+      `This session already holds its limit of ${outcome.limit} user messages; nothing was applied. Start a new session.`,
+      { ...ref, details: { limit: outcome.limit } },
+    );
+  }
   if ("reused" in outcome) {
     replies.error(
       "invalid_frame",
@@ -105,7 +116,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
         const { post_id, message_id } = outcome.receipt;
         replies.send(runtime.scoped("message_posted", { post_id, duplicate: true }, message_id));
       }
-      reusedError(replies, outcome, { post_id: frame.message.post_id });
+      refusedError(replies, outcome, { post_id: frame.message.post_id });
       return;
     }
     case "post_batch": {
@@ -115,7 +126,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
         const { batch_id, post_ids, message_ids } = outcome.receipt;
         replies.send(runtime.scoped("messages_posted", { batch_id, post_ids, message_ids, duplicate: true }));
       }
-      reusedError(replies, outcome, { batch_id: frame.batch_id });
+      refusedError(replies, outcome, { batch_id: frame.batch_id });
       return;
     }
     case "approval_response": {
