@@ -83,28 +83,60 @@ export class RateLimiter {
   /** Opens a fair share of `key`'s budget for one socket. */
   share(key: string): ConnectionShare {
     this.#sockets.set(key, this.sockets(key) + 1);
-    const limiter = this;
-    const rateNow = () => limiter.#rate / Math.max(1, limiter.sockets(key));
-    const burstNow = () => Math.max(MIN_SHARE_BURST, limiter.#burst / Math.max(1, limiter.sockets(key)));
-    const own: Bucket = { tokens: burstNow(), updated: this.#now() };
-    let released = false;
-    return {
-      take(): boolean {
-        if (!takeFrom(own, limiter.#now(), rateNow(), burstNow())) return false;
-        if (limiter.take(key)) return true;
-        own.tokens += 1; // refused by the key's bucket: the frame must not cost the socket its share
-        return false;
-      },
-      retryAfterMs(): number {
-        return Math.max(msUntilToken(own, rateNow()), limiter.retryAfterMs(key));
-      },
-      release(): void {
-        if (released) return;
-        released = true;
-        const left = limiter.sockets(key) - 1;
-        if (left > 0) limiter.#sockets.set(key, left);
-        else limiter.#sockets.delete(key);
-      },
-    };
+    return new FairShare(this, key, this.#now);
+  }
+
+  /** Gives back one socket's share of `key`. */
+  release(key: string): void {
+    const left = this.sockets(key) - 1;
+    if (left > 0) this.#sockets.set(key, left);
+    else this.#sockets.delete(key);
+  }
+
+  /** Rate of one socket's share of `key`: the key's rate split evenly over its open sockets. */
+  shareRate(key: string): number {
+    return this.#rate / Math.max(1, this.sockets(key));
+  }
+
+  /** Burst of one socket's share of `key`. */
+  shareBurst(key: string): number {
+    return Math.max(MIN_SHARE_BURST, this.#burst / Math.max(1, this.sockets(key)));
+  }
+}
+
+/** One socket's bucket, refilled at its current fair share of the key's rate. */
+class FairShare implements ConnectionShare {
+  readonly #limiter: RateLimiter;
+  readonly #key: string;
+  readonly #now: () => number;
+  readonly #own: Bucket;
+  #released = false;
+
+  constructor(limiter: RateLimiter, key: string, now: () => number) {
+    this.#limiter = limiter;
+    this.#key = key;
+    this.#now = now;
+    this.#own = { tokens: limiter.shareBurst(key), updated: now() };
+  }
+
+  take(): boolean {
+    const limiter = this.#limiter;
+    if (!takeFrom(this.#own, this.#now(), limiter.shareRate(this.#key), limiter.shareBurst(this.#key))) {
+      return false;
+    }
+    if (limiter.take(this.#key)) return true;
+    this.#own.tokens += 1; // refused by the key's bucket: the frame must not cost the socket its share
+    return false;
+  }
+
+  retryAfterMs(): number {
+    const limiter = this.#limiter;
+    return Math.max(msUntilToken(this.#own, limiter.shareRate(this.#key)), limiter.retryAfterMs(this.#key));
+  }
+
+  release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#limiter.release(this.#key);
   }
 }
