@@ -41,6 +41,8 @@ if (import.meta.main) {
     offlineModel: { tokensPerSecond: Number(tokensPerSecond) },
     // One API key drives thousands of sessions here; the per-key limit is for abuse, not for this load.
     rateLimit: { framesPerSecond: 1_000_000, burst: 1_000_000 },
+    maxSocketsPerKey: 1_000_000,
+    maxPendingHandshakes: 1_000_000,
     // The raw driver clients do not ping; a long interval keeps the engine from closing them mid-window.
     heartbeatIntervalMs: Number(heartbeatIntervalMs),
     retainedEvents: Number(retainedEvents),

@@ -11,6 +11,7 @@ import type { EngineContext, KnowledgeBase } from "./context.ts";
 import { agentRoutes } from "./http/agents.ts";
 import { chatbotRoutes } from "./http/chatbots.ts";
 import { Cors } from "./http/cors.ts";
+import { ConnectionGuard } from "./http/connection_guard.ts";
 import { errorResponse } from "./http/errors.ts";
 import { healthRoutes } from "./http/health.ts";
 import { knowledgeRoutes } from "./http/knowledge.ts";
@@ -111,9 +112,11 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
   const connections = new Set<Connection>();
   let closing = false;
 
+  // With HTTP timeouts on, the server listens on an internal loopback port behind the guard.
+  const guarded = resolved.httpIdleTimeoutMs > 0;
   const server = Deno.serve({
-    hostname: resolved.hostname,
-    port: resolved.port,
+    hostname: guarded ? "127.0.0.1" : resolved.hostname,
+    port: guarded ? 0 : resolved.port,
     onListen: () => {},
   }, (request) => {
     if (new URL(request.url).pathname !== WS_PATH) return cors.handle(request, (r) => router.handle(r));
@@ -148,7 +151,22 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
   });
 
   const host = resolved.hostname.includes(":") ? `[${resolved.hostname}]` : resolved.hostname;
-  const url = `http://${host}:${server.addr.port}`;
+  let guard: ConnectionGuard | undefined;
+  try {
+    guard = guarded
+      ? ConnectionGuard.start({
+        hostname: resolved.hostname,
+        port: resolved.port,
+        upstreamPort: server.addr.port,
+        timeoutMs: resolved.httpIdleTimeoutMs,
+        log: resolved.log,
+      })
+      : undefined;
+  } catch (error) {
+    await server.shutdown();
+    throw error;
+  }
+  const url = `http://${host}:${guard?.port ?? server.addr.port}`;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closed ??= (async () => {
@@ -162,6 +180,7 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
       const finished = Promise.all(open.map((c) => Promise.all([c.closed, c.drained])));
       await waitAtMost(finished, CLOSE_WAIT_MS);
       await registry.shutdown();
+      await guard?.close();
       await server.shutdown();
     })();
     return closed;

@@ -167,7 +167,9 @@ export interface EngineOptions {
   maxMemoryBytes?: number;
   /**
    * A REST connection that sends no complete request for this long (idle keep-alive, or headers or
-   * a body trickling in) is closed.
+   * a body trickling in) is closed. `Deno.serve` has no such timeout, so the engine relays each
+   * connection through a small guard to enforce it; 0 turns the guard off (and saves a loopback hop per
+   * connection) when a reverse proxy in front already enforces HTTP timeouts.
    * @default {30000}
    */
   httpIdleTimeoutMs?: number;
@@ -271,7 +273,7 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxSessionMessages: positive("maxSessionMessages", options.maxSessionMessages, 10_000, 1),
     maxMemoryMessages: positive("maxMemoryMessages", options.maxMemoryMessages, 200, 1),
     maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 8 * 1024 * 1024, 1024),
-    httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 1),
+    httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 0),
     maxModelRounds: 8,
   };
 }

@@ -32,8 +32,11 @@ function field(value: unknown, key: string): unknown {
     : undefined;
 }
 
+/** Longest id the protocol allows (`maxLength` of post, batch and request ids); longer ones are not echoed. */
+const MAX_ID_LENGTH = 128;
+
 function text(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
+  return typeof value === "string" && value !== "" && value.length <= MAX_ID_LENGTH ? value : undefined;
 }
 
 /** The JSON value of a text frame, or undefined; for naming a refused frame, never for handling it. */
