@@ -44,6 +44,24 @@ if (import.meta.main) {
     Boolean,
   );
   const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
+  // Last line of defence: every handler catches its own errors, so reaching these is a bug, logged as
+  // one; a long-running server keeps serving the other sessions instead of exiting.
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    event.preventDefault();
+    log(
+      `internal error: unhandled rejection: ${
+        event.reason instanceof Error ? event.reason.stack : event.reason
+      }`,
+    );
+  });
+  globalThis.addEventListener("error", (event) => {
+    event.preventDefault();
+    log(
+      `internal error: uncaught exception: ${
+        event.error instanceof Error ? event.error.stack : event.message
+      }`,
+    );
+  });
   const engine = await startEngine({ ...args, apiKeys: configured, env: Deno.env.toObject(), log });
   console.log(`VectorShift engine listening on ${engine.url}`);
   if (configured.length === 0) {

@@ -1,8 +1,10 @@
 /**
- * Rate limits. Each API key has one token bucket that its WebSocket frames and REST requests share, so
- * a flood from one organisation cannot starve the others. Within a key, each socket also has a fair
- * share of that budget (the key's rate and burst divided by its open sockets), so one flooding socket
- * cannot starve the key's other clients either: it runs out of its share long before the key's bucket.
+ * Rate limits. Each API key has one budget that its WebSocket frames and REST requests share, so a
+ * flood from one organisation cannot starve the others. Within a key, each socket is limited by its fair
+ * share of that budget (the key's rate and burst divided by its open sockets), never by what the key's
+ * other sockets left over, so one flooding socket cannot starve the key's other clients either. Frames
+ * still count against the key's bucket, so REST requests of a key whose sockets use its whole budget
+ * wait.
  *
  * @module
  */
@@ -65,6 +67,23 @@ export class RateLimiter {
     return takeFrom(bucket, now, this.#rate, this.#burst);
   }
 
+  /**
+   * Counts one WebSocket frame against `key`'s bucket without refusing it: sockets are limited by their
+   * fair shares (which add up to the key's rate), and the debt makes the key's REST requests wait.
+   * The debt is bounded by one burst.
+   */
+  spend(key: string): void {
+    const now = this.#now();
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      bucket = { tokens: this.#burst, updated: now };
+      this.#buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.updated) / 1000) * this.#rate);
+    bucket.updated = now;
+    bucket.tokens = Math.max(-this.#burst, bucket.tokens - 1);
+  }
+
   /** Milliseconds until `key` has a token again (for `retry_after_ms`); 0 when it has one now. */
   retryAfterMs(key: string): number {
     return msUntilToken(this.#buckets.get(key), this.#rate);
@@ -124,14 +143,12 @@ class FairShare implements ConnectionShare {
     if (!takeFrom(this.#own, this.#now(), limiter.shareRate(this.#key), limiter.shareBurst(this.#key))) {
       return false;
     }
-    if (limiter.take(this.#key)) return true;
-    this.#own.tokens += 1; // refused by the key's bucket: the frame must not cost the socket its share
-    return false;
+    limiter.spend(this.#key);
+    return true;
   }
 
   retryAfterMs(): number {
-    const limiter = this.#limiter;
-    return Math.max(msUntilToken(this.#own, limiter.shareRate(this.#key)), limiter.retryAfterMs(this.#key));
+    return msUntilToken(this.#own, this.#limiter.shareRate(this.#key));
   }
 
   release(): void {
