@@ -161,8 +161,10 @@ export interface EngineOptions {
    */
   maxMemoryMessages?: number;
   /**
-   * Most bytes of conversation (text and attached files) kept as session memory.
-   * @default {8388608}
+   * Most bytes of conversation (text and attached files, as base64) kept as session memory; beyond it
+   * the oldest attachments are replaced by a short note, then the oldest messages drop out. Bounds the
+   * engine memory a session holds.
+   * @default {1048576}
    */
   maxMemoryBytes?: number;
   /**
@@ -272,7 +274,7 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxPostsPerTurn: positive("maxPostsPerTurn", options.maxPostsPerTurn, 32, 1),
     maxSessionMessages: positive("maxSessionMessages", options.maxSessionMessages, 10_000, 1),
     maxMemoryMessages: positive("maxMemoryMessages", options.maxMemoryMessages, 200, 1),
-    maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 8 * 1024 * 1024, 1024),
+    maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 1024 * 1024, 1024),
     httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 0),
     maxModelRounds: 8,
   };

@@ -99,3 +99,25 @@ Deno.test("session memory keeps the newest messages within its limits and starts
     ],
   );
 });
+
+Deno.test("session memory replaces the oldest attachments with a note before it drops any words", () => {
+  const file = (name: string): ModelMessage => ({
+    role: "user",
+    content: [
+      { kind: "text", text: `here is ${name}` },
+      { kind: "file", mime_type: "application/pdf", filename: name, data_base64: "QUFB".repeat(100_000) },
+    ],
+  });
+  const memory: ModelMessage[] = [file("old.pdf"), { role: "assistant", text: "got it" }, file("new.pdf")];
+  trimMemory(memory, { maxMessages: 100, maxBytes: 500_000 });
+  assert.equal(memory.length, 3, "no message was dropped");
+  const first = memory[0]!;
+  assert.ok(first.role === "user");
+  assert.equal(first.content[0]?.kind === "text" && first.content[0].text, "here is old.pdf");
+  assert.match(
+    first.content[1]?.kind === "text" ? first.content[1].text : "",
+    /old\.pdf \(application\/pdf, 300000 bytes\) was attached here/,
+  );
+  const last = memory[2]!;
+  assert.ok(last.role === "user" && last.content[1]?.kind === "file", "the newest file is kept");
+});

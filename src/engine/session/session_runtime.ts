@@ -290,6 +290,11 @@ export class SessionRuntime implements TurnScope {
     this.#memory.push(...posts.map((p): ModelMessage => ({ role: "user", content: p.parts })));
   }
 
+  #trimMemory(): void {
+    const { maxMemoryMessages, maxMemoryBytes } = this.ctx.options;
+    trimMemory(this.#memory, { maxMessages: maxMemoryMessages, maxBytes: maxMemoryBytes });
+  }
+
   async #turn(posts: TurnPost[], signal: AbortSignal): Promise<void> {
     const metrics = this.ctx.metrics;
     metrics.activeGenerations++;
@@ -300,9 +305,10 @@ export class SessionRuntime implements TurnScope {
         this.ctx.log(`session ${this.sessionId}: agent ${this.record.agent_id} is gone; turn skipped`);
         return;
       }
-      const { maxMemoryMessages, maxMemoryBytes } = this.ctx.options;
-      trimMemory(this.#memory, { maxMessages: maxMemoryMessages, maxBytes: maxMemoryBytes });
+      this.#trimMemory();
       await runTurn(this, { posts, agent, memory: this.#memory, modelTools: this.#modelTools }, signal);
+      // Again once the turn has added its messages, so an idle session holds no more than the bound.
+      this.#trimMemory();
     } catch (error) {
       this.ctx.log(`session ${this.sessionId}: turn crashed: ${error}`);
     } finally {
