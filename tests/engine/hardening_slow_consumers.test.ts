@@ -1,0 +1,108 @@
+/**
+ * Regression test for issue 9, defect 4: clients that stop reading cost the engine a bounded amount of
+ * memory, and each one, once it reads again, finds the documented close code (1011) after what was sent.
+ * The engine runs as a separate process so its resident memory is its own.
+ */
+import assert from "node:assert/strict";
+import { CloseCode, PROTOCOL_VERSION } from "../../src/generated/protocol_schema.ts";
+import { EngineProcess } from "../../fuzz/engine_process.ts";
+import { decodeFrames, encodeFrame, httpStatus, RawConn, upgradeRequest } from "../../fuzz/raw_socket.ts";
+
+const MiB = 1024 * 1024;
+const CLIENTS = 10;
+
+/** Opens a WebSocket by hand, sends `hello` and posts, and then never reads. */
+async function slowConsumer(url: string, apiKey: string, agentId: string): Promise<RawConn> {
+  const conn = await RawConn.open(url);
+  await conn.write(upgradeRequest(new URL(url).host));
+  assert.ok(await conn.readUntil((buffer) => httpStatus(buffer) !== undefined, 10_000), "no upgrade answer");
+  const head = httpStatus(conn.buffered)!;
+  assert.equal(head.status, 101);
+  conn.consume(head.headEnd);
+  const hello = {
+    type: "hello",
+    protocol_version: PROTOCOL_VERSION,
+    api_key: apiKey,
+    target: { agent_id: agentId },
+  };
+  await conn.write(encodeFrame(JSON.stringify(hello)));
+  for (let i = 0; i < 40; i++) {
+    const text = "Write a very long essay about the history of computing, please.";
+    await conn.write(
+      encodeFrame(
+        JSON.stringify({ type: "post", message: { post_id: `p${i}`, content: { kind: "text", text } } }),
+      ),
+    );
+  }
+  return conn;
+}
+
+async function attachedSockets(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^vectorshift_attached_sockets (\d+)/m.exec(text)?.[1] ?? "NaN");
+}
+
+Deno.test("defect 4: ten clients that stop reading hold bounded engine memory and get 1011 when they read", async () => {
+  const crashes: string[] = [];
+  const engine = await EngineProcess.start(
+    {
+      offlineModel: { tokensPerSecond: 0 },
+      heartbeatIntervalMs: 120_000,
+      maxSocketBufferBytes: 1 * MiB,
+      rateLimit: { framesPerSecond: 100_000, burst: 100_000 },
+    },
+    {
+      onCrashLine: (line) => crashes.push(line),
+      onExit: (code) => crashes.push(`engine exited with ${code}`),
+      onRssOverBound: () => {},
+    },
+    Number.MAX_SAFE_INTEGER,
+  );
+  const conns: RawConn[] = [];
+  try {
+    const { url, apiKeys } = engine.ready;
+    const apiKey = apiKeys[0]!;
+    const created = await fetch(`${url}/v1/agents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "Essayist",
+        type: "conversational",
+        llm_info: { provider: "openai", model_id: "gpt-4o" },
+        instructions: "Write a very long essay about the history of computing.",
+      }),
+    });
+    const agentId = (await created.json()).id as string;
+    const before = await engine.sampleRss();
+
+    for (let i = 0; i < CLIENTS; i++) conns.push(await slowConsumer(url, apiKey, agentId));
+    // The engine closes each one once its queued output passes the budget.
+    const deadline = performance.now() + 60_000;
+    while (await attachedSockets(url) > 0 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    assert.equal(await attachedSockets(url), 0, "every slow consumer was detached");
+    const grown = (await engine.sampleRss()) - before;
+    // Before the fix each one held about 70 MiB (ten: +750 MiB). The budget is 1 MiB of queued output
+    // per socket; the rest is the sessions' logs and the engine's working memory.
+    assert.ok(
+      grown < 150 * MiB,
+      `engine RSS grew by ${Math.round(grown / MiB)} MiB with ${CLIENTS} slow consumers`,
+    );
+
+    for (const conn of conns) {
+      const closed = await conn.readUntil(
+        (buffer) => decodeFrames(buffer).frames.some((frame) => frame.opcode === 8),
+        30_000,
+        512 * MiB,
+      );
+      assert.ok(closed, "a close frame arrives after the queued events");
+      const close = decodeFrames(conn.buffered).frames.find((frame) => frame.opcode === 8)!;
+      assert.equal((close.payload[0]! << 8) | close.payload[1]!, CloseCode.internal_error);
+    }
+    assert.deepEqual(crashes, []);
+  } finally {
+    for (const conn of conns) await conn.close();
+    await engine.stop();
+  }
+});
