@@ -7,7 +7,7 @@
 import type { ClientFrame, HelloFrame } from "./generated/protocol.ts";
 import { abortable } from "./abortable.ts";
 import { decodeFrame } from "./decode.ts";
-import type { EventData, SessionEvent } from "./session_event.ts";
+import { type EventData, sdkErrorEvent, type SessionEvent, type SessionEventOf } from "./session_event.ts";
 import { clearTimer, type Timer, unrefTimer } from "./timers.ts";
 
 /** App-level liveness settings. */
@@ -72,6 +72,7 @@ export class Connection {
   readonly #ws: WebSocket;
   readonly #options: ConnectionOptions;
   readonly #closed = Promise.withResolvers<void>();
+  #closeCode: number | undefined;
   #open = false;
   #detached = false;
   #fatal: string | undefined;
@@ -101,6 +102,14 @@ export class Connection {
   /** Resolves once the underlying socket has fully closed. */
   get closed(): Promise<void> {
     return this.#closed.promise;
+  }
+
+  /**
+   * The close code once the socket has fully closed, also after the caller's own `close()`: the engine
+   * may have closed it first (with a final code such as 1009) while the caller's close was on its way.
+   */
+  get closeCode(): number | undefined {
+    return this.#closeCode;
   }
 
   #handshake(): Promise<Connection> {
@@ -150,10 +159,14 @@ export class Connection {
       // Any frame proves the socket alive: during a long replay a pong may queue behind thousands of events.
       this.#clearPongTimer();
       if (event.type === "error" && event.data.fatal) this.#fatal = event.data.error;
-      this.#options.onEvent(event, this);
+      this.#options.onEvent(
+        event.type === "session_connected" ? strayHandshake(event, this.#options) : event,
+        this,
+      );
     };
     ws.onclose = (close) => {
       this.#stopHeartbeat();
+      this.#closeCode = close.code;
       this.#closed.resolve();
       if (this.#detached) return;
       this.#detached = true;
@@ -255,4 +268,29 @@ export class Connection {
       this,
     );
   }
+}
+
+/**
+ * A `session_connected` on a socket already attached is a protocol violation: its `replay_from_seq`
+ * would move the resume cursor without a replay, silently skipping or re-admitting events. It is
+ * reported to listeners and otherwise ignored.
+ */
+function strayHandshake(
+  event: SessionEventOf<"session_connected">,
+  options: ConnectionOptions,
+): SessionEvent {
+  const { sessionId, seq } = options.context();
+  return sdkErrorEvent(
+    sessionId,
+    seq,
+    "invalid_frame",
+    `The engine sent a second session_connected (replay_from_seq ${event.data.replay_from_seq}) on a socket ` +
+      `that was already attached; it was ignored and the resume cursor stays at seq ${seq}. This usually ` +
+      `means the engine and SDK versions differ.`,
+    {
+      frame: "session_connected",
+      replay_from_seq: event.data.replay_from_seq,
+      head_seq: event.data.head_seq,
+    },
+  );
 }

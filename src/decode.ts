@@ -50,6 +50,7 @@ export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent 
       `an event of unknown type "${type}" with a bad envelope: ${envelope.error}`,
       raw,
       envelope.issues,
+      value,
     );
   }
   const result = validateServerEvent(value);
@@ -60,7 +61,7 @@ export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent 
     const lenient = checkDefinition<UnknownEnvelope>("Envelope", value);
     if (lenient.ok) return fromServerEvent(value as ServerEvent);
   }
-  return malformed(context, "invalid_frame", result.error, raw, result.issues);
+  return malformed(context, "invalid_frame", result.error, raw, result.issues, value);
 }
 
 function typeOf(value: unknown): string | undefined {
@@ -69,21 +70,47 @@ function typeOf(value: unknown): string | undefined {
   return typeof type === "string" ? type : undefined;
 }
 
+/**
+ * The log position a skipped frame claimed, for the error events this module made from frames that
+ * claimed to be logged (`logged: true` and a positive integer `seq`). Only decoded frames get here, so
+ * a server cannot forge an entry.
+ */
+const skippedSeqs = new WeakMap<SessionEvent, number>();
+
+/**
+ * The seq a malformed logged frame claimed, when `event` is the error event that reported it: that
+ * position was reported to listeners, so the next valid event may follow it without a gap.
+ */
+export function skippedSeqOf(event: SessionEvent): number | undefined {
+  return skippedSeqs.get(event);
+}
+
+function claimedSeq(value: unknown): number | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { seq, logged } = value as { seq?: unknown; logged?: unknown };
+  return logged === true && Number.isSafeInteger(seq) && (seq as number) > 0 ? seq as number : undefined;
+}
+
 function malformed(
   context: DecodeContext,
   code: "invalid_json" | "invalid_frame",
   what: string,
   raw: unknown,
   issues?: unknown,
+  value?: unknown,
 ): SessionEvent {
   const frame = typeof raw === "string" ? raw.slice(0, MAX_QUOTED_CHARS) : `<${typeof raw}>`;
   const details: Record<string, unknown> = { frame };
   if (issues !== undefined) details.issues = issues;
-  return sdkErrorEvent(
+  const skipped = claimedSeq(value);
+  if (skipped !== undefined) details.skipped_seq = skipped;
+  const event = sdkErrorEvent(
     context.sessionId,
     context.seq,
     code,
     `The engine sent a malformed frame (${what}); it was skipped. This usually means the engine and SDK versions differ.`,
     details,
   );
+  if (skipped !== undefined) skippedSeqs.set(event, skipped);
+  return event;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CancelTurnFrame, PostBatchFrame, PostFrame } from "./generated/protocol.ts";
+import type { CancelTurnFrame, ClientFrame, PostBatchFrame, PostFrame } from "./generated/protocol.ts";
 import { SessionError } from "./errors.ts";
 import type { SessionEvent } from "./session_event.ts";
 
@@ -32,6 +32,10 @@ export interface PendingPost {
   readonly frame: PostFrame | PostBatchFrame;
   /** How often the engine refused it as rate limited so far. */
   rateLimited: number;
+  /** True while it was sent on the current socket and not acknowledged. */
+  inFlight: boolean;
+  /** Sockets in a row that the engine closed while it was in flight (see {@link MAX_DROPS_IN_FLIGHT}). */
+  drops: number;
   /** @internal */
   readonly settle: PromiseWithResolvers<PostAck>;
 }
@@ -40,6 +44,13 @@ export interface PendingPost {
 export function idsOf(frame: PostFrame | PostBatchFrame): SendIds {
   return frame.type === "post" ? { postId: frame.message.post_id } : { batchId: frame.batch_id };
 }
+
+/**
+ * Sockets the engine may close in a row while one post is in flight before the SDK stops re-sending
+ * it. An engine closes the socket on a frame over its size limit (1009, final), but a proxy or another
+ * engine may close without a code; re-sending such a frame after every reconnect would loop for ever.
+ */
+export const MAX_DROPS_IN_FLIGHT = 3;
 
 /** A bounded queue of frames the session must deliver. */
 export class Outbox {
@@ -78,7 +89,7 @@ export class Outbox {
     }
     this.#checkRoom();
     const settle = Promise.withResolvers<PostAck>();
-    this.#posts.set(key, { key, frame, settle, rateLimited: 0 });
+    this.#posts.set(key, { key, frame, settle, rateLimited: 0, inFlight: false, drops: 0 });
     return settle.promise;
   }
 
@@ -113,6 +124,34 @@ export class Outbox {
   addControl(frame: CancelTurnFrame): void {
     this.#checkRoom();
     this.#control.push(frame);
+  }
+
+  /** Notes that `frame` went out on the current socket (control frames are not tracked). */
+  markSent(frame: ClientFrame): void {
+    const key = frame.type === "post"
+      ? frame.message.post_id
+      : frame.type === "post_batch"
+      ? frame.batch_id
+      : "";
+    const pending = this.#posts.get(key);
+    if (pending) pending.inFlight = true;
+  }
+
+  /** The engine closed the socket: counts a drop against every post that was in flight on it. */
+  noteDrop(): void {
+    for (const pending of this.#posts.values()) {
+      if (pending.inFlight) pending.drops++;
+      pending.inFlight = false;
+    }
+  }
+
+  /** Rejects the posts the engine closed {@link MAX_DROPS_IN_FLIGHT} sockets on, with `errorFor`'s error. */
+  rejectPoisoned(errorFor: (ids: SendIds, drops: number) => Error): void {
+    for (const pending of [...this.#posts.values()]) {
+      if (pending.drops < MAX_DROPS_IN_FLIGHT) continue;
+      this.#posts.delete(pending.key);
+      pending.settle.reject(errorFor(idsOf(pending.frame), pending.drops));
+    }
   }
 
   /** Frames to (re)send on a new connection: every unacknowledged post, then queued control frames. */

@@ -153,8 +153,9 @@ export class Session {
    * @throws {MessageRejectedError} The engine refused the message (or it is larger than the engine's
    * frame limit); it was not applied.
    * @throws {SessionRateLimitError} Still rate limited after several re-sends; not applied.
-   * @throws {SessionDisconnectedError} The connection ended before the engine acknowledged it: it may
-   * or may not be applied; send it again with `{ postId: error.postId }` to apply it at most once.
+   * @throws {SessionDisconnectedError} The connection ended before the engine acknowledged it (or the
+   * engine closed the socket several times in a row right after it was sent, so the SDK stopped re-sending
+   * it): it may or may not be applied; send it again with `{ postId: error.postId }` to apply it at most once.
    * @throws {SessionTerminatedError} The session was terminated.
    * @example Text, then a file
    * ```ts
@@ -208,7 +209,8 @@ export class Session {
    * Several listeners at once each get every event. `break` ends only this listener; what it had not
    * read yet goes to the next `listen()` when no other listener is active. Ends normally on
    * `disconnect()` and after `session_terminated`; throws `SessionDisconnectedError` when reconnecting
-   * failed, and `signal.reason` when the signal aborts.
+   * failed (or when the engine's logged seqs skip ahead and resuming from the last delivered event does
+   * not fill the gap), and `signal.reason` when the signal aborts.
    *
    * @example Only the final message
    * ```ts
@@ -258,6 +260,8 @@ export class Session {
    * Approves or denies an `approval_request`; `approved` is required.
    *
    * @throws {VectorshiftError} `event` is not an `approval_request`.
+   * @throws {MessageRejectedError} The answer (with `confirm` / `denyReason`) is larger than the engine's
+   * frame limit (`code` `frame_too_large`); it was not sent.
    * @example Approve with changed arguments, or deny with a reason
    * ```ts
    * import type { Session, SessionEvent } from "@vectorshift/sdk";

@@ -7,6 +7,7 @@
 import type {
   ApprovalResponseFrame,
   CancelTurnFrame,
+  ClientFrame,
   PostBatchFrame,
   PostFrame,
   SessionTarget,
@@ -32,6 +33,8 @@ import { checkFrameSize } from "./session_frames.ts";
 import { type LinkHandlers, SessionLink } from "./session_link.ts";
 import type { ReasonOptions, SessionOptions } from "./session_options.ts";
 import { SessionTermination } from "./session_termination.ts";
+import { SeqGaps } from "./seq_gaps.ts";
+import { skippedSeqOf } from "./decode.ts";
 
 const MAX_REMEMBERED_ANSWERS = 1000;
 
@@ -43,6 +46,7 @@ export class SessionCore {
   readonly #answers = new Map<string, ApprovalResponseFrame>();
   readonly #termination: SessionTermination;
   readonly #rejections: FrameRejections;
+  readonly #gaps = new SeqGaps();
   #link: SessionLink | undefined;
   /** The engine's `limits.max_frame_bytes`, from the latest `session_connected`. */
   #maxFrameBytes: number | undefined;
@@ -74,7 +78,7 @@ export class SessionCore {
     this.#rejections = new FrameRejections({
       outbox: this.#outbox,
       answers: this.#answers,
-      send: (frame) => this.#link?.send(frame) ?? false,
+      send: (frame) => this.#send(frame),
       sessionId: () => this.sessionId,
     });
   }
@@ -117,7 +121,7 @@ export class SessionCore {
     await this.ensureLink(signal, false);
     checkFrameSize(frame, this.#maxFrameBytes, this.sessionId);
     const ack = this.#outbox.addPost(key, frame);
-    this.#link?.send(frame);
+    this.#send(frame);
     try {
       return await abortable(ack, signal);
     } catch (error) {
@@ -129,9 +133,11 @@ export class SessionCore {
   /** Sends an approval answer, remembered so a copy of the request re-sent after a reconnect is answered again. */
   async answer(frame: ApprovalResponseFrame, signal: AbortSignal | undefined): Promise<void> {
     this.assertAlive();
+    await this.ensureLink(signal, false);
+    // Checked before it is remembered: a remembered answer is re-sent on its own after reconnects.
+    checkFrameSize(frame, this.#maxFrameBytes, this.sessionId);
     this.#answers.set(frame.request_id, frame);
     if (this.#answers.size > MAX_REMEMBERED_ANSWERS) this.#answers.delete(this.#answers.keys().next().value!);
-    await this.ensureLink(signal, false);
     this.#link?.send(frame);
   }
 
@@ -194,9 +200,13 @@ export class SessionCore {
       onEvent: (event) => this.#onEvent(event),
       onOpen: () => {
         this.#rejections.cancel(); // everything waiting is sent again right now
-        for (const frame of this.#outbox.takeFrames()) this.#link?.send(frame);
+        this.#outbox.rejectPoisoned((ids, drops) => this.#keptDropping(ids, drops));
+        for (const frame of this.#outbox.takeFrames()) this.#send(frame);
       },
-      onDown: () => this.#termination.onDrop(),
+      onDown: (why) => {
+        if (why === "closed") this.#outbox.noteDrop();
+        this.#termination.onDrop();
+      },
       beforeFirstAttach: (sessionId, signal) => this.#startAtHead(sessionId, signal),
       onEnd: (error) => {
         if (error instanceof SessionTerminatedError) {
@@ -234,7 +244,14 @@ export class SessionCore {
   }
 
   #onEvent(event: SessionEvent): void {
+    if (event.logged && this.#gaps.isGap(event.seq, this.#hub.lastSeq)) {
+      this.#onGap(event.seq);
+      return;
+    }
+    const skipped = skippedSeqOf(event);
+    if (skipped !== undefined) this.#gaps.skipped(skipped, this.#hub.lastSeq);
     if (event.type === "session_connected") {
+      this.#gaps.reset();
       this.#hub.resetCursor(event.data.replay_from_seq);
       this.#maxFrameBytes = event.data.limits.max_frame_bytes;
     }
@@ -256,6 +273,32 @@ export class SessionCore {
     if ((event.type === "message_posted" || event.type === "messages_posted") && event.data.duplicate) return;
     this.#hub.deliver(event);
     if (event.type === "session_terminated") this.#termination.onTerminatedEvent();
+  }
+
+  /** Sends on the current socket, noting posts in flight; false when there is no socket right now. */
+  #send(frame: ClientFrame): boolean {
+    const sent = this.#link?.send(frame) ?? false;
+    if (sent) this.#outbox.markSent(frame);
+    return sent;
+  }
+
+  /** The error of a post the engine kept closing the socket on: the SDK stopped re-sending it. */
+  #keptDropping(ids: SendIds, drops: number): SessionDisconnectedError {
+    const id = ids.postId === undefined ? `batchId: "${ids.batchId}"` : `postId: "${ids.postId}"`;
+    return new SessionDisconnectedError(
+      `The connection was closed ${drops} times in a row while this message waited for its acknowledgement, ` +
+        `each time after it was sent, so the SDK stopped re-sending it: the engine (or a proxy) may be ` +
+        `refusing it, for example as larger than it accepts. It may or may not have been applied: if it is ` +
+        `large, send smaller content; otherwise send it again with { ${id} } (applied at most once).`,
+      { sessionId: this.sessionId, ...ids },
+    );
+  }
+
+  /** Skips an event that leaves a gap: resume from the cursor (the engine replays), or give up. */
+  #onGap(seq: number): void {
+    const action = this.#gaps.onGap(this.#hub.lastSeq, seq, this.sessionId);
+    if (action.resync) this.#link?.resync();
+    else this.#link?.fail(action.error);
   }
 
   /** The error of a post whose fate is unknown: it may or may not have been applied. */

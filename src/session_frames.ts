@@ -49,10 +49,11 @@ function checkCallerIds(frame: PostFrame | PostBatchFrame, method: string, optio
 
 /**
  * Throws {@link MessageRejectedError} (`frame_too_large`) when `frame` serializes to more than the
- * engine's `limits.max_frame_bytes` (unknown until the first `session_connected`: then no check).
+ * engine's `limits.max_frame_bytes` (unknown until the first `session_connected`: then no check). The
+ * engine closes the socket on such a frame (1009), so it must never leave, let alone be re-sent.
  */
 export function checkFrameSize(
-  frame: PostFrame | PostBatchFrame,
+  frame: PostFrame | PostBatchFrame | ApprovalResponseFrame,
   maxFrameBytes: number | undefined,
   sessionId: string | undefined,
 ): void {
@@ -62,10 +63,18 @@ export function checkFrameSize(
   if (json.length * 3 <= maxFrameBytes) return;
   const bytes = new TextEncoder().encode(json).byteLength;
   if (bytes <= maxFrameBytes) return;
+  const limit =
+    `over the engine's limit of ${maxFrameBytes} bytes (limits.max_frame_bytes); it was not sent.`;
+  if (frame.type === "approval_response") {
+    throw new MessageRejectedError(
+      `This answer to approval request ${frame.request_id} is ${bytes} bytes as a frame, ${limit} ` +
+        `Pass a smaller confirm or denyReason.`,
+      { code: "frame_too_large", sessionId },
+    );
+  }
   const what = frame.type === "post" ? "This message" : "This batch";
   throw new MessageRejectedError(
-    `${what} is ${bytes} bytes as a frame, over the engine's limit of ${maxFrameBytes} bytes ` +
-      `(limits.max_frame_bytes); it was not sent. Send smaller content, or split files across messages.`,
+    `${what} is ${bytes} bytes as a frame, ${limit} Send smaller content, or split files across messages.`,
     { code: "frame_too_large", sessionId, ...idsOf(frame) },
   );
 }

@@ -13,6 +13,9 @@ import type { SessionEvent } from "./session_event.ts";
 import { abortable, delay } from "./abortable.ts";
 import { SDK_NAME, SDK_VERSION } from "./version.ts";
 
+/** The code the SDK closes a socket with to resume after a seq gap. */
+const RESYNC_CLOSE_CODE = 1000;
+
 /** Where the link is. */
 export type LinkState = "idle" | "connecting" | "open" | "reconnecting";
 
@@ -24,8 +27,11 @@ export interface LinkHandlers {
   onEvent(event: SessionEvent): void;
   /** A socket attached (first time or after a reconnect): time to flush waiting frames. */
   onOpen(): void;
-  /** The socket dropped unexpectedly; reconnecting has started. */
-  onDown(): void;
+  /**
+   * The socket dropped unexpectedly (`closed`: the engine or the network closed it; `resync`: the SDK
+   * dropped it to resume after a seq gap); reconnecting has started.
+   */
+  onDown(why: "closed" | "resync"): void;
   /** The link gave up: final close code or retries exhausted. */
   onEnd(error: Error): void;
   /** Runs before the first attach to an existing session (to learn where to resume from). */
@@ -173,11 +179,39 @@ export class SessionLink {
     if (this.#conn === conn) this.#handlers.onEvent(event);
   }
 
-  #onClose(info: CloseInfo, conn: Connection): void {
-    if (this.#conn !== conn) return;
+  /**
+   * Drops the open socket and resumes from the cursor on a new one, so the engine replays what this
+   * socket skipped: for a stream that cannot be trusted (a logged seq that skips ahead).
+   */
+  resync(): void {
+    const conn = this.#conn;
+    if (!conn || this.#state !== "open") return;
+    this.#retire(conn);
+    this.#state = "reconnecting";
+    const closed = conn.close(RESYNC_CLOSE_CODE, "resuming after a seq gap").then(() => conn.closeCode);
+    this.#track(this.#resume(closed));
+  }
+
+  /** Ends the link with `error`, as a final close code would: listeners throw it, waiting sends fail. */
+  fail(error: Error): void {
+    const conn = this.#conn;
+    if (!conn || this.#state !== "open") return;
+    this.#retire(conn);
+    void conn.close(1000, "client gave up on this stream");
+    this.#state = "idle";
+    this.#handlers.onEnd(error);
+  }
+
+  /** Stops listening to `conn`; `close()` still waits for it to be fully closed. */
+  #retire(conn: Connection): void {
     this.#conn = undefined;
     this.#stale.add(conn);
     conn.closed.then(() => this.#stale.delete(conn));
+  }
+
+  #onClose(info: CloseInfo, conn: Connection): void {
+    if (this.#conn !== conn) return;
+    this.#retire(conn);
     const verdict = closeVerdict(info.code);
     if (verdict.error) {
       this.#state = "idle";
@@ -185,8 +219,34 @@ export class SessionLink {
       return;
     }
     this.#state = "reconnecting";
-    this.#handlers.onDown();
-    const tracked: Promise<void> = this.#reconnect(verdict.minDelayMs).finally(() => {
+    this.#handlers.onDown("closed");
+    this.#track(this.#reconnect(verdict.minDelayMs));
+  }
+
+  /**
+   * Reconnects after a resync once the engine's side of the close is known: the engine may have closed
+   * the socket first, with a final code (1009 for a frame already on its way, say) that a reconnect
+   * must not answer. Our own close comes back as {@link RESYNC_CLOSE_CODE}; any other code means the
+   * engine closed the socket on its own.
+   */
+  async #resume(closed: Promise<number | undefined>): Promise<void> {
+    const code = (await closed) ?? RESYNC_CLOSE_CODE;
+    const signal = this.#life.signal;
+    if (signal.aborted) throw signal.reason;
+    const verdict = closeVerdict(code);
+    if (verdict.error) {
+      this.#state = "idle";
+      const final = verdict.error(undefined, this.#sessionId);
+      this.#handlers.onEnd(final);
+      throw final;
+    }
+    this.#handlers.onDown(code === RESYNC_CLOSE_CODE ? "resync" : "closed");
+    await this.#reconnect(verdict.minDelayMs);
+  }
+
+  /** Makes `reconnecting` what `open()` callers wait for. */
+  #track(reconnecting: Promise<void>): void {
+    const tracked: Promise<void> = reconnecting.finally(() => {
       if (this.#opening === tracked) this.#opening = undefined;
     });
     this.#opening = tracked;
