@@ -70,6 +70,8 @@ export type ErrorCode =
   | "tool_error"
   | "subscriber_queue_overflow"
   | "limit_exceeded"
+  | "session_expired"
+  | "turn_interrupted"
   | "internal";
 
 /**

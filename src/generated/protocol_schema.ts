@@ -62,6 +62,8 @@ export const CloseCode = {
   rate_limited: 4008,
   /** The session was terminated. Not retried. */
   session_terminated: 4010,
+  /** The session was idle longer than the engine keeps sessions and was removed. Not retried. */
+  session_expired: 4011,
   /** The first frame was not a valid `hello`. Not retried. */
   bad_handshake: 4400,
 } as const;

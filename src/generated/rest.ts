@@ -506,10 +506,10 @@ export interface components {
       chatbot_id?: string;
     };
     /**
-     * @description Lifecycle state; `terminated` is final.
+     * @description Lifecycle state; `terminated` and `expired` (idle longer than the engine keeps sessions) are final.
      * @enum {unknown}
      */
-    SessionState: "active" | "terminated";
+    SessionState: "active" | "terminated" | "expired";
     /** @description A session's state. */
     SessionInfo: {
       /** @description Session id. */

@@ -11,8 +11,8 @@ export const restEnums = {
   ToolInputType: ["static", "dynamic"],
   /** How a functional run ended: `success` with every declared output, or `failed` with an error. */
   AgentRunStatus: ["success", "failed"],
-  /** Lifecycle state; `terminated` is final. */
-  SessionState: ["active", "terminated"],
+  /** Lifecycle state; `terminated` and `expired` (idle longer than the engine keeps sessions) are final. */
+  SessionState: ["active", "terminated", "expired"],
   /** Who wrote a message. */
   SessionMessageRole: ["user", "assistant", "tool"],
   /** `streaming` while the assistant writes; `complete`; `error` when the turn failed or was cancelled. */

@@ -368,8 +368,9 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
       "additionalProperties": false,
     },
     "SessionState": {
-      "description": "Lifecycle state; `terminated` is final.",
-      "enum": ["active", "terminated"],
+      "description":
+        "Lifecycle state; `terminated` and `expired` (idle longer than the engine keeps sessions) are final.",
+      "enum": ["active", "terminated", "expired"],
     },
     "SessionInfo": {
       "description": "A session's state.",

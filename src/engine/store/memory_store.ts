@@ -4,16 +4,19 @@
  * @module
  */
 import type { ServerEvent } from "../../generated/protocol.ts";
+import type { ModelMessage } from "../model.ts";
 import type {
   Agent,
   Chatbot,
   EngineStore,
   EventWindow,
+  OpenTurn,
   Page,
   PostReceipt,
   SessionCounts,
   SessionMessage,
   SessionRecord,
+  StoredApproval,
   StoredDocument,
 } from "./store.ts";
 import { EventLog } from "./event_log.ts";
@@ -39,6 +42,9 @@ export class MemoryStore implements EngineStore {
   readonly #messages = new Map<string, Map<string, SessionMessage>>();
   readonly #receipts = new Map<string, PostReceipt[]>();
   readonly #documents = new Map<string, StoredDocument[]>();
+  readonly #memory = new Map<string, ModelMessage[]>();
+  readonly #openTurns = new Map<string, OpenTurn>();
+  readonly #approvals = new Map<string, Map<string, StoredApproval>>();
 
   putAgent(org: string, agent: Agent): Promise<void> {
     bucket(this.#agents, org).set(agent.id, structuredClone(agent));
@@ -99,18 +105,18 @@ export class MemoryStore implements EngineStore {
   }
 
   countSessions(): Promise<SessionCounts> {
-    const counts: SessionCounts = { active: 0, terminated: 0 };
+    const counts: SessionCounts = { active: 0, terminated: 0, expired: 0 };
     for (const s of this.#sessions.values()) counts[s.state]++;
     return Promise.resolve(counts);
   }
 
-  appendEvent(sessionId: string, event: ServerEvent, retain: number): Promise<void> {
+  appendEvents(sessionId: string, events: ServerEvent[], retain: number): Promise<void> {
     let log = this.#logs.get(sessionId);
     if (!log) {
       log = new EventLog(sessionId);
       this.#logs.set(sessionId, log);
     }
-    log.append(event, retain);
+    for (const event of events) log.append(event, retain);
     return RESOLVED;
   }
 
@@ -142,10 +148,74 @@ export class MemoryStore implements EngineStore {
     return Promise.resolve((this.#receipts.get(sessionId) ?? []).map((r) => structuredClone(r)));
   }
 
+  putMemory(sessionId: string, memory: ModelMessage[]): Promise<void> {
+    this.#memory.set(sessionId, structuredClone(memory));
+    return Promise.resolve();
+  }
+
+  getMemory(sessionId: string): Promise<ModelMessage[]> {
+    return Promise.resolve(structuredClone(this.#memory.get(sessionId) ?? []));
+  }
+
+  putOpenTurn(sessionId: string, turn: OpenTurn | undefined): Promise<void> {
+    if (turn) this.#openTurns.set(sessionId, structuredClone(turn));
+    else this.#openTurns.delete(sessionId);
+    return Promise.resolve();
+  }
+
+  listOpenTurns(): Promise<Array<{ session: SessionRecord; turn: OpenTurn }>> {
+    const open: Array<{ session: SessionRecord; turn: OpenTurn }> = [];
+    for (const [id, turn] of this.#openTurns) {
+      const session = this.#sessions.get(id);
+      if (session) open.push({ session: structuredClone(session), turn: structuredClone(turn) });
+    }
+    return Promise.resolve(open);
+  }
+
+  putApproval(sessionId: string, approval: StoredApproval): Promise<void> {
+    bucket(this.#approvals, sessionId).set(approval.event.data.request_id, structuredClone(approval));
+    return Promise.resolve();
+  }
+
+  deleteApproval(sessionId: string, requestId: string): Promise<void> {
+    this.#approvals.get(sessionId)?.delete(requestId);
+    return Promise.resolve();
+  }
+
+  listApprovals(sessionId: string): Promise<StoredApproval[]> {
+    return Promise.resolve(
+      [...(this.#approvals.get(sessionId)?.values() ?? [])].map((a) => structuredClone(a)),
+    );
+  }
+
+  touchSession(sessionId: string, at: string): Promise<void> {
+    const record = this.#sessions.get(sessionId);
+    if (record) record.last_active_at = at;
+    return Promise.resolve();
+  }
+
+  listIdleSessions(before: string, limit: number): Promise<SessionRecord[]> {
+    const idle: SessionRecord[] = [];
+    for (const record of this.#sessions.values()) {
+      if (idle.length >= limit) break;
+      if (record.state === "active" && (record.last_active_at ?? record.created_at) < before) {
+        idle.push(structuredClone(record));
+      }
+    }
+    return Promise.resolve(idle);
+  }
+
   deleteSessionData(sessionId: string): Promise<void> {
     this.#logs.delete(sessionId);
     this.#messages.delete(sessionId);
     this.#receipts.delete(sessionId);
+    this.#memory.delete(sessionId);
+    this.#openTurns.delete(sessionId);
+    this.#approvals.delete(sessionId);
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
     return Promise.resolve();
   }
 

@@ -1,12 +1,13 @@
 /**
- * The storage interface of the engine. The engine ships an in-memory implementation; the interface is
- * async and keyed so that a persistent (SQLite) or distributed (Redis) store can implement it without
- * changes elsewhere: every object is scoped by organisation, event logs and histories by session.
+ * The storage interface of the engine, implemented in memory (`memory_store.ts`) and on SQLite
+ * (`sqlite_store.ts`); it is async and keyed so that a distributed (Redis) store can implement it too:
+ * every object is scoped by organisation, event logs and histories by session.
  *
  * @module
  */
 import type { ServerEvent } from "../../generated/protocol.ts";
 import type { components } from "../../generated/rest.ts";
+import type { ModelMessage, ModelToolCall } from "../model.ts";
 
 /** A stored agent (with `llm_info.api_key`, which REST reads strip). */
 export type Agent = components["schemas"]["Agent"];
@@ -27,10 +28,48 @@ export interface SessionRecord {
   agent_id: string;
   /** The chatbot it was opened through, if any. */
   chatbot_id?: string;
-  /** Lifecycle state; `terminated` is final. */
+  /** Lifecycle state; `terminated` and `expired` are final. */
   state: SessionState;
   /** Creation time (RFC 3339). */
   created_at: string;
+  /** Last time a client attached, posted or a turn ended (RFC 3339); for idle expiry. */
+  last_active_at?: string;
+}
+
+/** A turn that has started and not ended. One found when the engine starts was cut off by a crash. */
+export interface OpenTurn {
+  /** The assistant message the turn writes. */
+  message_id: string;
+  /** The posts it answers. */
+  post_ids: string[];
+  /** When it started (RFC 3339). */
+  started_at: string;
+}
+
+/** What a turn paused for an approval needs to continue, in this process or after a restart. */
+export interface TurnCheckpoint {
+  /** The assistant message the turn writes. */
+  message_id: string;
+  /** The posts it answers. */
+  post_ids: string[];
+  /** The turn's conversation so far: its posts, the model's messages and the tool results so far. */
+  turn_messages: ModelMessage[];
+  /** Text the assistant streamed so far in this turn. */
+  text: string;
+  /** The next `message_delta` index. */
+  next_index: number;
+  /** Model rounds used so far (the current one included). */
+  round: number;
+  /** The current round's tool calls, in order; the paused one is the first without a result. */
+  calls: ModelToolCall[];
+}
+
+/** An unanswered approval request and how its turn continues once it is answered. */
+export interface StoredApproval {
+  /** The logged `approval_request` event. */
+  event: Extract<ServerEvent, { type: "approval_request" }>;
+  /** The paused turn. */
+  checkpoint: TurnCheckpoint;
 }
 
 /** What an applied post or batch returned, kept so a retry is answered the same way. */
@@ -69,7 +108,11 @@ export interface Page {
 /** Session counts by state. */
 export type SessionCounts = Record<SessionState, number>;
 
-/** Everything the engine persists. Implementations must keep per-session appends in call order. */
+/**
+ * Everything the engine persists. Implementations must keep per-session appends in call order, and an
+ * append resolves only once the events are durable (the engine sends an event to clients only then).
+ * Write the contract tests in `tests/engine/store/` once and run them against every implementation.
+ */
 export interface EngineStore {
   /** Inserts or replaces an agent. */
   putAgent(org: string, agent: Agent): Promise<void>;
@@ -100,8 +143,11 @@ export interface EngineStore {
   /** How many sessions there are in each state. */
   countSessions(): Promise<SessionCounts>;
 
-  /** Appends a logged event; keeps at most `retain` events of the session. */
-  appendEvent(sessionId: string, event: ServerEvent, retain: number): Promise<void>;
+  /**
+   * Appends logged events (consecutive seqs, after the stored head); keeps at most `retain` events of
+   * the session. Resolves once they are durable; a store may commit several calls together.
+   */
+  appendEvents(sessionId: string, events: ServerEvent[], retain: number): Promise<void>;
   /** The retained events after `afterSeq`. */
   readEvents(sessionId: string, afterSeq: number): Promise<EventWindow>;
 
@@ -115,9 +161,32 @@ export interface EngineStore {
   /** Every receipt of the session. */
   listReceipts(sessionId: string): Promise<PostReceipt[]>;
 
+  /** Replaces the session's memory (the conversation the model sees). */
+  putMemory(sessionId: string, memory: ModelMessage[]): Promise<void>;
+  /** The session's memory; empty when none was stored. */
+  getMemory(sessionId: string): Promise<ModelMessage[]>;
+
+  /** Records the session's running turn, or clears it (`undefined`) when the turn has ended. */
+  putOpenTurn(sessionId: string, turn: OpenTurn | undefined): Promise<void>;
+  /** Every session with a turn still recorded as running (after a crash: the interrupted ones). */
+  listOpenTurns(): Promise<Array<{ session: SessionRecord; turn: OpenTurn }>>;
+
+  /** Stores an unanswered approval request with its paused turn (replacing one with the same id). */
+  putApproval(sessionId: string, approval: StoredApproval): Promise<void>;
+  /** Forgets an approval request (answered, or its turn ended). */
+  deleteApproval(sessionId: string, requestId: string): Promise<void>;
+  /** The session's unanswered approval requests, oldest first. */
+  listApprovals(sessionId: string): Promise<StoredApproval[]>;
+
+  /** Records activity on a session (its `last_active_at`). */
+  touchSession(sessionId: string, at: string): Promise<void>;
+  /** Up to `limit` active sessions whose last activity (or creation) is before `before`. */
+  listIdleSessions(before: string, limit: number): Promise<SessionRecord[]>;
+
   /**
-   * Frees what a terminated session kept: its event log, history and receipts. The session record
-   * stays (state `terminated`) as the tombstone that answers later reads and attaches.
+   * Frees what a terminated or expired session kept: its event log, history, receipts, memory,
+   * approvals and open turn. The session record stays (state `terminated` or `expired`) as the
+   * tombstone that answers later reads and attaches.
    */
   deleteSessionData(sessionId: string): Promise<void>;
 
@@ -125,4 +194,7 @@ export interface EngineStore {
   addDocument(org: string, document: StoredDocument): Promise<void>;
   /** The organisation's knowledge documents. */
   listDocuments(org: string): Promise<StoredDocument[]>;
+
+  /** Commits what is pending and releases the store; later calls fail. Idempotent. */
+  close(): Promise<void>;
 }

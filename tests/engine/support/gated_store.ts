@@ -63,8 +63,8 @@ export class GatedStore extends MemoryStore {
     return record;
   }
 
-  override async appendEvent(sessionId: string, event: ServerEvent, retain: number): Promise<void> {
+  override async appendEvents(sessionId: string, events: ServerEvent[], retain: number): Promise<void> {
     await this.#appends?.pass();
-    await super.appendEvent(sessionId, event, retain);
+    await super.appendEvents(sessionId, events, retain);
   }
 }
