@@ -1,88 +1,101 @@
 /**
- * `deno task engine [--hostname 127.0.0.1] [--port 8787]`: runs the engine in the foreground.
- * Accepted keys come from `VECTORSHIFT_API_KEY` (comma-separated); without it a key is generated and
- * printed. Providers read `OPENAI_API_KEY` / `OPENAI_BASE_URL` from the environment. Ctrl-C closes
- * every socket with 1001 and exits.
+ * `deno task engine [options]`: runs the engine in the foreground. Every setting has a flag and an
+ * environment variable (`deno task engine --help` lists them with their defaults; see
+ * `cli_options.ts`). Accepted keys come from `--api-key` or `VECTORSHIFT_API_KEY` (comma-separated);
+ * without either a key is generated and printed. Providers read `OPENAI_API_KEY` / `OPENAI_BASE_URL`
+ * from the environment. Logs go to stderr as JSON lines or text (`--log-format`, `--log-level`), with
+ * one access line per REST request and per WebSocket close. Ctrl-C or SIGTERM closes every socket
+ * with 1001 and exits. A bad flag or variable exits with status 2.
  *
  * @module
  */
-import { startEngine } from "./engine.ts";
+import { CliError, type CliSettings, helpText, parseCli } from "./cli_options.ts";
+import { type Engine, startEngine } from "./engine.ts";
+import { createLogger, type Logger } from "./log.ts";
 
-/** Parsed command line. */
-interface Args {
-  hostname: string;
-  port: number;
+/** Parses the command line, or prints help (exit 0) or the problem (exit 2). */
+function settingsOrExit(): CliSettings {
+  try {
+    const request = parseCli(Deno.args, {
+      env: (name) => Deno.env.get(name),
+      cwd: Deno.cwd(),
+      stderrIsTerminal: Deno.stderr.isTerminal(),
+    });
+    if (request.help) {
+      console.log(helpText());
+      Deno.exit(0);
+    }
+    return request.settings;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    console.error(`deno task engine: ${error.message}`);
+    Deno.exit(2);
+  }
 }
 
-const USAGE = "usage: deno task engine [--hostname 127.0.0.1] [--port 8787]";
-
-function parseArgs(argv: string[]): Args {
-  const args: Args = { hostname: "127.0.0.1", port: 8787 };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = (argv[i] ?? "").split("=", 2);
-    const value = inline ?? argv[++i];
-    if (flag === "--help" || flag === "-h") {
-      console.log(USAGE);
-      Deno.exit(0);
-    } else if (flag === "--hostname" && value) {
-      args.hostname = value;
-    } else if (flag === "--port" && value && /^\d+$/.test(value) && Number(value) < 65536) {
-      args.port = Number(value);
-    } else {
-      console.error(
-        `Unknown or incomplete argument "${argv[i - (inline === undefined ? 1 : 0)] ?? ""}". ${USAGE}`,
-      );
-      Deno.exit(2);
-    }
-  }
-  return args;
+/**
+ * THE place where CLI settings reach the engine. `settings.engine` holds every `EngineOptions` flag.
+ * Still to pass once `startEngine` supports them (issue 10, engine side):
+ * `settings.dataDir` / `settings.memory` (SQLite store, or memory only), `settings.sessionIdleExpiryMs`,
+ * and `settings.drainGraceMs` (the SIGTERM drain; see `stop` below).
+ */
+async function startFromSettings(settings: CliSettings, logger: Logger): Promise<Engine> {
+  return await startEngine({ ...settings.engine, env: Deno.env.toObject(), logger });
 }
 
 if (import.meta.main) {
-  const args = parseArgs(Deno.args);
-  const configured = (Deno.env.get("VECTORSHIFT_API_KEY") ?? "").split(",").map((k) => k.trim()).filter(
-    Boolean,
-  );
-  const log = (line: string) => console.error(`${new Date().toISOString()} ${line}`);
+  const settings = settingsOrExit();
+  const encoder = new TextEncoder();
+  const logger = createLogger({
+    format: settings.logFormat,
+    level: settings.logLevel,
+    write: (line) => {
+      // writeSync may write part of a long line; loop until all of it is out.
+      let bytes = encoder.encode(`${line}\n`);
+      for (let i = 0; i < 1000 && bytes.length > 0; i++) bytes = bytes.subarray(Deno.stderr.writeSync(bytes));
+    },
+  });
   // Last line of defence: every handler catches its own errors, so reaching these is a bug, logged as
   // one; a long-running server keeps serving the other sessions instead of exiting.
   globalThis.addEventListener("unhandledrejection", (event) => {
     event.preventDefault();
-    log(
-      `internal error: unhandled rejection: ${
-        event.reason instanceof Error ? event.reason.stack : event.reason
-      }`,
-    );
+    logger.error("internal error: unhandled rejection", {
+      error: event.reason instanceof Error ? event.reason.stack : String(event.reason),
+    });
   });
   globalThis.addEventListener("error", (event) => {
     event.preventDefault();
-    log(
-      `internal error: uncaught exception: ${
-        event.error instanceof Error ? event.error.stack : event.message
-      }`,
-    );
+    logger.error("internal error: uncaught exception", {
+      error: event.error instanceof Error ? event.error.stack : event.message,
+    });
   });
-  const engine = await startEngine({ ...args, apiKeys: configured, env: Deno.env.toObject(), log });
+  const engine = await startFromSettings(settings, logger);
   console.log(`VectorShift engine listening on ${engine.url}`);
-  if (configured.length === 0) {
+  const keyCount = settings.engine.apiKeys?.length ?? 0;
+  if (settings.apiKeysFrom === undefined) {
     console.log(`No VECTORSHIFT_API_KEY set; generated API key: ${engine.apiKey}`);
   } else {
-    console.log(`Accepting ${configured.length} API key(s) from VECTORSHIFT_API_KEY.`);
+    console.log(`Accepting ${keyCount} API key(s) from ${settings.apiKeysFrom}.`);
   }
+  logger.info("engine listening", {
+    url: engine.url,
+    log_format: settings.logFormat,
+    log_level: settings.logLevel,
+  });
   const env = Deno.env.toObject();
   if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
-    log(
+    logger.info(
       "No OPENAI_API_KEY or OPENAI_BASE_URL: agents using openai are answered by the offline model simulator.",
     );
   }
   let stopping = false;
-  const stop = () => {
+  const stop = (signal: string) => {
     // `deno task` forwards the terminal's SIGINT, so the same Ctrl-C can arrive twice.
     if (stopping) return;
     stopping = true;
-    log("shutting down");
+    logger.info("shutting down", { signal });
     engine.close().then(() => Deno.exit(0));
   };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import type { CorsSettings } from "./http/cors.ts";
+import { lineSink, type Logger } from "./log.ts";
 
 /** A knowledge document loaded for every organisation at start. */
 export interface KnowledgeDocumentInput {
@@ -185,6 +186,14 @@ export interface EngineOptions {
    * @default {silent}
    */
   log?: (line: string) => void;
+  /**
+   * Receives structured entries (see `createLogger` in `log.ts`): every line `log` would get becomes
+   * an escaped `info` entry (`error` for internal errors), and one access entry is written per REST
+   * request and per WebSocket close. May be given together with `log`, which then still gets the plain
+   * lines.
+   * @default {undefined}
+   */
+  logger?: Logger;
 }
 
 /** Options with every default applied. */
@@ -207,7 +216,10 @@ export interface ResolvedOptions {
   /** CORS settings; undefined when turned off. */
   cors: CorsSettings | undefined;
   allowedModelHosts: string[] | undefined;
+  /** Plain log lines; goes to `logger` (escaped) when one is set. */
   log: (line: string) => void;
+  /** Structured entries and access lines; undefined when only plain lines (or nothing) are logged. */
+  logger: Logger | undefined;
   maxSocketBufferBytes: number;
   maxSocketsPerKey: number;
   maxPendingHandshakes: number;
@@ -262,7 +274,8 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     knowledgeDocuments: options.knowledgeDocuments ?? [],
     cors: resolveCors(options.cors),
     allowedModelHosts: options.allowedModelHosts,
-    log: options.log ?? (() => {}),
+    log: options.logger ? lineSink(options.logger, options.log) : options.log ?? (() => {}),
+    logger: options.logger,
     maxSocketBufferBytes: positive(
       "maxSocketBufferBytes",
       options.maxSocketBufferBytes,

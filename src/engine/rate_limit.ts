@@ -1,10 +1,9 @@
 /**
- * Rate limits. Each API key has one budget that its WebSocket frames and REST requests share, so a
- * flood from one organisation cannot starve the others. Within a key, each socket is limited by its fair
- * share of that budget (the key's rate and burst divided by its open sockets), never by what the key's
- * other sockets left over, so one flooding socket cannot starve the key's other clients either. Frames
- * still count against the key's bucket, so REST requests of a key whose sockets use its whole budget
- * wait.
+ * Rate limits. Each API key has one token bucket that its WebSocket frames and REST requests share, so
+ * a flood from one organisation cannot starve the others. Within a key, each socket also has a fair
+ * share of that budget (the key's rate and burst divided by its open sockets) and may take from the
+ * key's bucket only within it: the shares add up to the key's budget, so one flooding socket cannot
+ * starve the key's other clients either.
  *
  * @module
  */
@@ -14,8 +13,8 @@ interface Bucket {
   updated: number;
 }
 
-/** Smallest burst a socket's share gets, however many sockets its key has open. */
-const MIN_SHARE_BURST = 8;
+/** Smallest burst a socket's share gets, however many sockets its key has open (one frame at a time). */
+const MIN_SHARE_BURST = 1;
 
 /** Refills `bucket` at `rate` per second up to `burst`; takes a token when one is there. */
 function takeFrom(bucket: Bucket, now: number, rate: number, burst: number): boolean {
@@ -67,23 +66,6 @@ export class RateLimiter {
     return takeFrom(bucket, now, this.#rate, this.#burst);
   }
 
-  /**
-   * Counts one WebSocket frame against `key`'s bucket without refusing it: sockets are limited by their
-   * fair shares (which add up to the key's rate), and the debt makes the key's REST requests wait.
-   * The debt is bounded by one burst.
-   */
-  spend(key: string): void {
-    const now = this.#now();
-    let bucket = this.#buckets.get(key);
-    if (!bucket) {
-      bucket = { tokens: this.#burst, updated: now };
-      this.#buckets.set(key, bucket);
-    }
-    bucket.tokens = Math.min(this.#burst, bucket.tokens + ((now - bucket.updated) / 1000) * this.#rate);
-    bucket.updated = now;
-    bucket.tokens = Math.max(-this.#burst, bucket.tokens - 1);
-  }
-
   /** Milliseconds until `key` has a token again (for `retry_after_ms`); 0 when it has one now. */
   retryAfterMs(key: string): number {
     return msUntilToken(this.#buckets.get(key), this.#rate);
@@ -117,7 +99,10 @@ export class RateLimiter {
     return this.#rate / Math.max(1, this.sockets(key));
   }
 
-  /** Burst of one socket's share of `key`. */
+  /**
+   * Burst of one socket's share of `key`. Shares add up to the key's rate and burst, so a socket that
+   * stays within its share always finds tokens in the key's bucket, whatever the others send.
+   */
   shareBurst(key: string): number {
     return Math.max(MIN_SHARE_BURST, this.#burst / Math.max(1, this.sockets(key)));
   }
@@ -143,12 +128,14 @@ class FairShare implements ConnectionShare {
     if (!takeFrom(this.#own, this.#now(), limiter.shareRate(this.#key), limiter.shareBurst(this.#key))) {
       return false;
     }
-    limiter.spend(this.#key);
-    return true;
+    if (limiter.take(this.#key)) return true;
+    this.#own.tokens += 1; // refused by the key's bucket: the frame must not cost the socket its share
+    return false;
   }
 
   retryAfterMs(): number {
-    return msUntilToken(this.#own, this.#limiter.shareRate(this.#key));
+    const limiter = this.#limiter;
+    return Math.max(msUntilToken(this.#own, limiter.shareRate(this.#key)), limiter.retryAfterMs(this.#key));
   }
 
   release(): void {

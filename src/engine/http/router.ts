@@ -5,6 +5,7 @@
  * @module
  */
 import type { Auth, Caller } from "../auth.ts";
+import { type Logger, loggerBehind } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RateLimiter } from "../rate_limit.ts";
 import { quote } from "../quote.ts";
@@ -38,6 +39,26 @@ interface Compiled extends Route {
   pattern: URLPattern;
 }
 
+/** Longest part of a request path an access line quotes. */
+const MAX_LOGGED_PATH = 300;
+
+/** What {@link Router} needs. */
+export interface RouterDeps {
+  /** Authenticates callers. */
+  auth: Auth;
+  /** The per-key rate limit. */
+  limiter: RateLimiter;
+  /** Counts responses and errors. */
+  metrics: Metrics;
+  /** Plain log lines (internal errors). */
+  log: (line: string) => void;
+  /**
+   * Receives one access entry per request; defaults to the logger behind `log` when `log` was made by
+   * `lineSink`, else none (and then no access work is done at all).
+   */
+  logger?: Logger | undefined;
+}
+
 /** Routes requests to handlers. */
 export class Router {
   readonly #routes: Compiled[];
@@ -45,23 +66,49 @@ export class Router {
   readonly #limiter: RateLimiter;
   readonly #metrics: Metrics;
   readonly #log: (line: string) => void;
+  readonly #logger: Logger | undefined;
 
-  constructor(
-    routes: Route[],
-    deps: { auth: Auth; limiter: RateLimiter; metrics: Metrics; log: (line: string) => void },
-  ) {
+  constructor(routes: Route[], deps: RouterDeps) {
     this.#routes = routes.map((r) => ({ ...r, pattern: new URLPattern({ pathname: r.path }) }));
     this.#auth = deps.auth;
     this.#limiter = deps.limiter;
     this.#metrics = deps.metrics;
     this.#log = deps.log;
+    this.#logger = deps.logger ?? loggerBehind(deps.log);
   }
 
-  /** Answers one request; never throws. */
+  /**
+   * Answers one request; never throws. With a logger, writes one access entry once the response is
+   * ready: `ms` is the time to the response headers (a streamed body may run longer), and `req_bytes`
+   * and `bytes` are the request's and response's `Content-Length` where they carry one (reading a body
+   * to measure it would change how it is sent).
+   */
   async handle(request: Request): Promise<Response> {
+    const logger = this.#logger;
+    if (!logger?.enabled("info")) return await this.#answer(request, undefined);
+    const start = performance.now();
+    const seen: { org?: string } = {};
+    const response = await this.#answer(request, seen);
+    const received = request.headers.get("content-length");
+    const sent = response.headers.get("content-length");
+    logger.access({
+      type: "http",
+      method: request.method,
+      path: cutPath(request.url),
+      status: response.status,
+      ms: Math.round((performance.now() - start) * 10) / 10,
+      org: seen.org || "-",
+      req_bytes: received === null ? undefined : Number(received),
+      bytes: sent === null ? undefined : Number(sent),
+    });
+    return response;
+  }
+
+  /** Answers one request, noting the caller's organisation in `seen` once authenticated. */
+  async #answer(request: Request, seen: { org?: string } | undefined): Promise<Response> {
     let response: Response;
     try {
-      response = await this.#dispatch(request);
+      response = await this.#dispatch(request, seen);
     } catch (error) {
       if (error instanceof ApiError) {
         response = errorResponse(error.status, error.message, error.headers);
@@ -82,7 +129,7 @@ export class Router {
     return response;
   }
 
-  async #dispatch(request: Request): Promise<Response> {
+  async #dispatch(request: Request, seen: { org?: string } | undefined): Promise<Response> {
     const url = new URL(request.url);
     const matching = this.#routes
       .map((route) => ({ route, match: route.pattern.exec({ pathname: url.pathname }) }))
@@ -108,6 +155,7 @@ export class Router {
     let caller: Caller = { key: "", org: "" };
     if (found.route.auth !== false) {
       caller = this.#auth.authenticate(request);
+      if (seen) seen.org = caller.org;
       if (!this.#limiter.take(caller.key)) {
         const retry = this.#limiter.retryAfterSeconds(caller.key);
         throw new ApiError(429, `Too many requests for this API key; retry after ${retry} s.`, {
@@ -129,6 +177,18 @@ export class Router {
     }
     return await found.route.handler({ request, url, params, caller });
   }
+}
+
+/**
+ * The path of a request URL (without the query, which may carry values nobody wants in a log), cut to
+ * {@link MAX_LOGGED_PATH}; the logger escapes it.
+ */
+function cutPath(url: string): string {
+  // The URL is absolute (`http://host/...`); the path starts at the first "/" after the authority.
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const query = url.indexOf("?", start);
+  const path = start < 0 ? "/" : url.slice(start, query < 0 ? undefined : query);
+  return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH - 3)}...` : path;
 }
 
 /** Longest id a path may carry (the `maxLength` of every id parameter in `schema/openapi.json`). */

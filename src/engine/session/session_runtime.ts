@@ -18,6 +18,7 @@ import { describeModel } from "./model_info.ts";
 import { type PostOutcome, Posts } from "./posts.ts";
 import type { ParticipantActivity, TurnScope } from "./scope.ts";
 import { runTurn, type TurnPost } from "./turn.ts";
+import { SessionLog } from "./session_log.ts";
 import { TurnRunner } from "./turn_runner.ts";
 
 /** A socket attached to a session. */
@@ -55,14 +56,9 @@ export class SessionRuntime implements TurnScope {
   readonly #runner: TurnRunner;
   readonly #memory: ModelMessage[];
   readonly #modelTools: (tools: components["schemas"]["Tool"][]) => ModelTool[];
-  #head: number;
+  readonly #log: SessionLog;
   /** Set once the log is closed: after `session_terminated`, or at shutdown. */
   #closed = false;
-  /** Settles once every event logged so far is in the store (the store applies appends in call order). */
-  #writes: Promise<void> = Promise.resolve();
-  /** One handler for every failed append, rather than a closure per event. */
-  readonly #writeFailed = (error: unknown): void =>
-    this.ctx.log(`store: cannot append event to session ${this.sessionId}: ${error}`);
   #activity: ParticipantActivity = "idle";
 
   constructor(
@@ -76,8 +72,11 @@ export class SessionRuntime implements TurnScope {
     this.record = record;
     this.ctx = ctx;
     this.#modelTools = modelTools;
-    this.#head = restored.head;
     this.#memory = restored.memory;
+    this.#log = new SessionLog(record.id, ctx.store, ctx.options.retainedEvents, restored.head, {
+      durable: (frames) => this.#deliver(frames),
+      failed: (error) => this.#storeFailed(error),
+    });
     this.#posts = new Posts(
       record.id,
       record.org,
@@ -96,9 +95,14 @@ export class SessionRuntime implements TurnScope {
     );
   }
 
-  /** The newest logged seq. */
+  /** The newest logged seq that is durable (and was sent to the attached sockets). */
   get head(): number {
-    return this.#head;
+    return this.#log.durableHead;
+  }
+
+  /** Whether the store refused this session's events: the registry then restores it afresh. */
+  get broken(): boolean {
+    return this.#log.failed;
   }
 
   /** The session as `GET /v1/sessions/{id}` shows it. */
@@ -109,36 +113,54 @@ export class SessionRuntime implements TurnScope {
       agent_id,
       ...(chatbot_id === undefined ? {} : { chatbot_id }),
       state,
-      head_seq: this.#head,
+      head_seq: this.#log.durableHead,
       generating: this.#runner.generating,
       attached_sockets: this.#subs.size,
       created_at,
     };
   }
 
+  /** Logs an event: it reaches the attached sockets once the store has it (see {@link SessionLog}). */
   emit<T extends EventType>(type: T, data: EventData<T>, messageId?: string): EventOf<T> | undefined {
-    if (this.#closed) return undefined;
+    if (this.#closed || this.#log.failed) return undefined;
     const event = makeEvent(type, {
-      seq: ++this.#head,
+      seq: this.#log.nextSeq(),
       logged: true,
       session_id: this.sessionId,
       message_id: messageId,
     }, data);
-    // The store keeps a session's appends in call order (its contract), so they need no chain of their
-    // own: a promise chain link and two closures per streamed token were a large share of the garbage.
-    this.#writes = this.ctx.store.appendEvent(this.sessionId, event, this.ctx.options.retainedEvents)
-      .catch(this.#writeFailed);
-    const frame = JSON.stringify(event);
-    for (const [sub, attachment] of this.#subs) {
-      if (attachment.live) sub.deliver(frame);
-      else attachment.buffer.push(frame);
-    }
+    this.#log.append(event, JSON.stringify(event));
     return event;
   }
 
-  /** Serializes a connection-scoped event (not logged; seq is the current head). */
+  /** Resolves once every event logged so far is durable and sent. */
+  logged(): Promise<void> {
+    return this.#log.idle();
+  }
+
+  #deliver(frames: string[]): void {
+    for (const [sub, attachment] of this.#subs) {
+      if (attachment.live) { for (const frame of frames) sub.deliver(frame); }
+      else attachment.buffer.push(...frames);
+    }
+  }
+
+  /** The store refused events: they were never sent. Nothing more is logged here; clients resume. */
+  #storeFailed(error: unknown): void {
+    this.ctx.log(`store: cannot append events of session ${this.sessionId}; closing its sockets: ${error}`);
+    this.#closed = true;
+    void this.#runner.stop("shutdown");
+    this.#closeAll(CloseCode.internal_error, "the engine could not store events; resume from your last seq");
+  }
+
+  /** Serializes a connection-scoped event (not logged; seq is the newest durable one, already sent). */
   scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
-    const envelope = { seq: this.#head, logged: false, session_id: this.sessionId, message_id: messageId };
+    const envelope = {
+      seq: this.#log.durableHead,
+      logged: false,
+      session_id: this.sessionId,
+      message_id: messageId,
+    };
     return JSON.stringify(makeEvent(type, envelope, data));
   }
 
@@ -159,8 +181,9 @@ export class SessionRuntime implements TurnScope {
     const attachment: Attachment = { live: false, buffer: [] };
     this.#subs.set(sub, attachment);
     this.ctx.metrics.attachedSockets++;
-    const head = this.#head;
-    await this.#writes;
+    // Everything up to the durable head is in the store; later events reach this socket's buffer as
+    // they commit, so nothing is lost or doubled.
+    const head = this.#log.durableHead;
     const window = await this.ctx.store.readEvents(this.sessionId, lastSeq);
     const model = describeModel(this.ctx, await this.ctx.store.getAgent(this.org, this.record.agent_id));
     if (!this.#subs.has(sub)) return false;
@@ -251,8 +274,10 @@ export class SessionRuntime implements TurnScope {
     // The abort unwinds the turn within a few microtasks; waiting for it before closing the sockets
     // means a client that sees the close also sees generation stopped (e.g. in /metrics).
     await stopped;
+    // Every socket gets `session_terminated` (once it is durable) before its close.
+    await this.#log.idle();
     this.#closeAll(CloseCode.session_terminated, "session terminated");
-    await Promise.all([this.#writes, this.#posts.idle(), persisted]);
+    await Promise.all([this.#log.idle(), this.#posts.idle(), persisted]);
     return true;
   }
 
@@ -261,7 +286,7 @@ export class SessionRuntime implements TurnScope {
     const stopped = this.#runner.stop("shutdown");
     this.#closed = true;
     await stopped;
-    await this.#writes;
+    await this.#log.idle();
   }
 
   /** Operator action: closes every attached socket with 1011; clients resume from their cursor. */

@@ -2,7 +2,8 @@
  * One session's retained event log in memory, stored compactly. Most of a busy log is
  * `message_delta` events (one per streamed token), so those are kept as columns (a number for the
  * time, the delta string, its index and a shared message id) instead of two objects and their field
- * stores each; every other event is kept as the event object. Reading rebuilds equal events.
+ * stores each; every other event is kept as its JSON text. Reading rebuilds equal events (new objects,
+ * so neither the appender nor a reader can change what is logged).
  *
  * @module
  */
@@ -44,7 +45,7 @@ function plainDelta(event: DeltaEvent): boolean {
 /** A session's retained events, oldest first, with dense seqs. */
 export class EventLog {
   readonly #sessionId: string;
-  /** Per row: the delta string (compact row) or the whole event (generic row). */
+  /** Per row: the delta string (compact row) or the whole event as JSON (generic row). */
   #rows: unknown[] = [];
   /** Per row: the delta index, or {@link GENERIC}. */
   #indexes: number[] = [];
@@ -77,7 +78,8 @@ export class EventLog {
       this.#times.push(ms);
       this.#messageIds.push(event.message_id);
     } else {
-      this.#rows.push(event);
+      // Kept as JSON text: a copy the caller cannot change afterwards, and smaller than the object.
+      this.#rows.push(JSON.stringify(event));
       this.#indexes.push(GENERIC);
       this.#times.push(0);
       this.#messageIds.push(undefined);
@@ -116,7 +118,7 @@ export class EventLog {
   #event(row: number, seq: number): ServerEvent {
     const value = this.#rows[row];
     const index = this.#indexes[row] ?? GENERIC;
-    if (index === GENERIC) return value as ServerEvent;
+    if (index === GENERIC) return JSON.parse(value as string) as ServerEvent;
     // Same field order as `makeEvent`, so a replayed frame serializes exactly like the live one.
     const event: DeltaEvent = {
       type: "message_delta",

@@ -89,12 +89,19 @@ export class Connection implements Subscriber, FrameReplies {
   #pendingClose: { code: number; reason: string } | undefined;
   #sentFrames = 0;
   #sentBytes = 0;
+  /** Counted in `metrics.openSockets` (between `onopen` and `onclose`). */
+  #counted = false;
+  /** When the socket opened (only measured when access lines are written). */
+  #openedAt = 0;
 
   constructor(socket: WebSocket, deps: ConnectionDeps) {
     this.#socket = socket;
     this.#deps = deps;
     socket.onopen = () => {
       deps.ctx.metrics.connectionsOpened++;
+      deps.ctx.metrics.openSockets++;
+      this.#counted = true;
+      if (deps.ctx.options.logger) this.#openedAt = performance.now();
       this.#handshakeTimer = setTimeout(() => {
         if (this.#state !== "handshake") return;
         const ms = deps.ctx.options.handshakeTimeoutMs;
@@ -109,7 +116,7 @@ export class Connection implements Subscriber, FrameReplies {
         this.#internalError(error);
       }
     };
-    socket.onclose = () => this.#onClosed();
+    socket.onclose = (event) => this.#onClosed(event);
     socket.onerror = () => {};
   }
 
@@ -425,10 +432,26 @@ export class Connection implements Subscriber, FrameReplies {
     this.#leaveHandshake();
   }
 
-  #onClosed(): void {
+  #onClosed(event: CloseEvent): void {
+    // close() notes when the engine decided to close; otherwise the client (or the network) closed.
+    const by = this.#closeDecidedAt > 0 ? "engine" : "client";
     this.#finish();
     this.#state = "closed";
     clearTimeout(this.#lingerTimer);
+    if (this.#counted) {
+      this.#counted = false;
+      this.#deps.ctx.metrics.openSockets--;
+    }
+    this.#deps.ctx.options.logger?.access({
+      type: "ws",
+      session: this.#runtime?.sessionId ?? "-",
+      org: this.#caller?.org ?? "-",
+      code: event.code,
+      closed_by: by,
+      frames_in: this.#frames,
+      frames_out: this.#sentFrames,
+      ms: this.#openedAt > 0 ? Math.round(performance.now() - this.#openedAt) : undefined,
+    });
     this.#closed.resolve();
   }
 }
