@@ -10,7 +10,7 @@
  * @module
  */
 import { CliError, type CliSettings, helpText, parseCli } from "./cli_options.ts";
-import { type Engine, startEngine } from "./engine.ts";
+import { DATABASE_FILE, type Engine, startEngine } from "./engine.ts";
 import { createLogger, type Logger } from "./log.ts";
 
 /** Parses the command line, or prints help (exit 0) or the problem (exit 2). */
@@ -34,13 +34,18 @@ function settingsOrExit(): CliSettings {
 }
 
 /**
- * THE place where CLI settings reach the engine. `settings.engine` holds every `EngineOptions` flag.
- * Still to pass once `startEngine` supports them (issue 10, engine side):
- * `settings.dataDir` / `settings.memory` (SQLite store, or memory only), `settings.sessionIdleExpiryMs`,
- * and `settings.drainGraceMs` (the SIGTERM drain; see `stop` below).
+ * THE place where CLI settings reach the engine: every `EngineOptions` flag, the data directory
+ * (persistent by default; `--memory` keeps nothing), idle expiry and the drain on stop.
  */
 async function startFromSettings(settings: CliSettings, logger: Logger): Promise<Engine> {
-  return await startEngine({ ...settings.engine, env: Deno.env.toObject(), logger });
+  return await startEngine({
+    ...settings.engine,
+    env: Deno.env.toObject(),
+    logger,
+    ...(settings.memory ? {} : { dataDir: settings.dataDir }),
+    sessionIdleExpiryMs: settings.sessionIdleExpiryMs,
+    drainGraceMs: settings.drainGraceMs,
+  });
 }
 
 if (import.meta.main) {
@@ -71,6 +76,11 @@ if (import.meta.main) {
   });
   const engine = await startFromSettings(settings, logger);
   console.log(`VectorShift engine listening on ${engine.url}`);
+  console.log(
+    settings.memory
+      ? "State is kept in memory only (--memory): a restart loses every agent and session."
+      : `State is kept in ${settings.dataDir}/${DATABASE_FILE} (survives crashes and restarts).`,
+  );
   const keyCount = settings.engine.apiKeys?.length ?? 0;
   if (settings.apiKeysFrom === undefined) {
     console.log(`No VECTORSHIFT_API_KEY set; generated API key: ${engine.apiKey}`);

@@ -21,8 +21,8 @@ export interface ModelChoice {
 
 /** One organisation's searchable documents. */
 export interface KnowledgeBase {
-  /** Adds a document and returns its id and length. */
-  add(document: { title: string; text: string }): { id: string; title: string; chars: number };
+  /** Adds a document (keeping its `id` when it has one, as a stored document does) and returns its id and length. */
+  add(document: { title: string; text: string; id?: string }): { id: string; title: string; chars: number };
   /** The best `limit` matches for `query`. */
   search(query: string, limit: number): SearchHit[];
 }

@@ -24,6 +24,7 @@ import { selectProvider } from "./providers/select.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { SessionRegistry } from "./session/registry.ts";
 import { MemoryStore } from "./store/memory_store.ts";
+import { SqliteStore } from "./store/sqlite_store.ts";
 import type { EngineStore } from "./store/store.ts";
 import { KnowledgeIndex } from "./tools/knowledge_index.ts";
 import { builtinToolTypes, modelToolsFor } from "./tools/registry.ts";
@@ -58,16 +59,37 @@ const WS_PATH = "/v1/sessions/ws";
 /** How long shutdown waits for clients to answer the close handshake. */
 const CLOSE_WAIT_MS = 1000;
 
-/** Starts an engine; see {@link EngineOptions} for the defaults. */
+/** The database file inside `EngineOptions.dataDir`. */
+export const DATABASE_FILE = "engine.sqlite3";
+
+/**
+ * Starts an engine; see {@link EngineOptions} for the defaults. With `dataDir` its state lives in a
+ * SQLite database there and survives crashes and restarts; without, in memory.
+ */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
-  return await startEngineWithStore(options, new MemoryStore());
+  if (options.dataDir === undefined) {
+    return await startEngineWithStore(options, new MemoryStore(), { ownsStore: true });
+  }
+  await Deno.mkdir(options.dataDir, { recursive: true });
+  const store = SqliteStore.open(`${options.dataDir.replace(/\/+$/, "")}/${DATABASE_FILE}`);
+  try {
+    return await startEngineWithStore(options, store, { ownsStore: true });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /**
  * Starts an engine on a given store (a persistent one, or a test's instrumented one). Not exported
- * from the package yet: the store interface may still change.
+ * from the package yet: the store interface may still change. The engine closes the store on
+ * `close()` only when it owns it.
  */
-export async function startEngineWithStore(options: EngineOptions, store: EngineStore): Promise<Engine> {
+export async function startEngineWithStore(
+  options: EngineOptions,
+  store: EngineStore,
+  { ownsStore = false }: { ownsStore?: boolean } = {},
+): Promise<Engine> {
   const resolved = resolveOptions(options, newApiKey);
   const auth = await Auth.create(resolved.apiKeys);
   const metrics = new Metrics();
@@ -97,10 +119,21 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
     knowledge,
     log: resolved.log,
   };
-  for (const org of auth.orgs) knowledge(org);
+  for (const org of auth.orgs) {
+    const base = knowledge(org);
+    // Documents added over REST before a restart (the options' documents are added afresh above).
+    for (const document of await store.listDocuments(org)) base.add(document);
+  }
   const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst);
   const admission = new Admission(resolved.maxPendingHandshakes);
   const registry = new SessionRegistry(ctx, modelToolsFor);
+  await registry.recover();
+  const expiry = resolved.sessionIdleExpiryMs > 0
+    ? setInterval(() => {
+      registry.expireIdle(resolved.sessionIdleExpiryMs).catch((e) => resolved.log(`expiry: ${e}`));
+    }, Math.max(1000, Math.min(60_000, resolved.sessionIdleExpiryMs / 10)))
+    : undefined;
+  if (expiry !== undefined) Deno.unrefTimer(expiry);
   const router = new Router([
     ...healthRoutes(ctx, performance.now()),
     ...agentRoutes(ctx, registry),
@@ -179,9 +212,17 @@ export async function startEngineWithStore(options: EngineOptions, store: Engine
       }
       const finished = Promise.all(open.map((c) => Promise.all([c.closed, c.drained])));
       await waitAtMost(finished, CLOSE_WAIT_MS);
+      clearInterval(expiry);
+      // Drain: running turns may finish within the grace period; the rest are closed as interrupted.
+      const drainUntil = performance.now() + resolved.drainGraceMs;
+      while (registry.generating && performance.now() < drainUntil) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await registry.shutdown();
       await guard?.close();
       await server.shutdown();
+      // The store is closed by whoever opened it: a test's store outlives its engines.
+      if (ownsStore) await store.close();
     })();
     return closed;
   };

@@ -15,14 +15,14 @@
  * @module
  */
 
-/** Log levels, least severe first. */
-export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 /** A log level. */
-export type LogLevel = typeof LOG_LEVELS[number];
+export type LogLevel = "debug" | "info" | "warn" | "error";
+/** Log levels, least severe first. */
+export const LOG_LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+/** An output format: JSON lines or text. */
+export type LogFormat = "json" | "text";
 /** Output formats. */
-export const LOG_FORMATS = ["json", "text"] as const;
-/** An output format. */
-export type LogFormat = typeof LOG_FORMATS[number];
+export const LOG_FORMATS: readonly LogFormat[] = ["json", "text"];
 
 /** Structured fields of an entry; `undefined` fields are left out. */
 export type LogFields = Record<string, string | number | boolean | null | undefined>;

@@ -16,3 +16,11 @@
  */
 export { type Engine, startEngine } from "./engine.ts";
 export type { EngineOptions, KnowledgeDocumentInput } from "./options.ts";
+export {
+  createLogger,
+  type LogFields,
+  type LogFormat,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from "./log.ts";

@@ -177,6 +177,26 @@ export interface EngineOptions {
    */
   httpIdleTimeoutMs?: number;
   /**
+   * Directory of the engine's SQLite database (`engine.sqlite3`; created if missing). With it, agents,
+   * chatbots, documents, sessions, their event logs, history, memory, pending approvals and receipts
+   * survive a crash or restart. Unset keeps everything in memory (examples and tests).
+   * @default {undefined}
+   */
+  dataDir?: string;
+  /**
+   * A session with no attached socket, no turn and no activity for this long expires: its data is
+   * removed and later attaches and reads answer `session_expired` (close 4011, HTTP 410). 0 never
+   * expires sessions.
+   * @default {604800000}
+   */
+  sessionIdleExpiryMs?: number;
+  /**
+   * On `close()`, how long running turns may finish after every socket was closed with 1001; turns
+   * still running then are closed as interrupted (durably). The CLI drains for 10 s on SIGTERM.
+   * @default {0}
+   */
+  drainGraceMs?: number;
+  /**
    * Documents loaded into every organisation's knowledge base at start.
    * @default {[]}
    */
@@ -228,6 +248,9 @@ export interface ResolvedOptions {
   maxMemoryMessages: number;
   maxMemoryBytes: number;
   httpIdleTimeoutMs: number;
+  dataDir: string | undefined;
+  sessionIdleExpiryMs: number;
+  drainGraceMs: number;
   /** Model rounds (tool round trips) allowed in one turn. */
   maxModelRounds: number;
 }
@@ -289,6 +312,9 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxMemoryMessages: positive("maxMemoryMessages", options.maxMemoryMessages, 200, 1),
     maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 1024 * 1024, 1024),
     httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 0),
+    dataDir: options.dataDir,
+    sessionIdleExpiryMs: positive("sessionIdleExpiryMs", options.sessionIdleExpiryMs, 7 * 24 * 3600_000, 0),
+    drainGraceMs: positive("drainGraceMs", options.drainGraceMs, 0, 0),
     maxModelRounds: 8,
   };
 }

@@ -261,6 +261,11 @@ export interface components {
       status: "failed";
       /** @description What was wrong and how to fix it. */
       error: string;
+      /**
+       * @description Set on `410` answers: whether the session was terminated or expired (idle longer than the engine keeps sessions).
+       * @enum {unknown}
+       */
+      code?: "session_terminated" | "session_expired";
     };
     /** @description Health report. */
     Health: {

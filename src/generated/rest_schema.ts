@@ -11,6 +11,11 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
       "properties": {
         "status": { "const": "failed", "description": "Always `failed`." },
         "error": { "type": "string", "description": "What was wrong and how to fix it." },
+        "code": {
+          "enum": ["session_terminated", "session_expired"],
+          "description":
+            "Set on `410` answers: whether the session was terminated or expired (idle longer than the engine keeps sessions).",
+        },
       },
       "required": ["status", "error"],
       "additionalProperties": false,

@@ -52,6 +52,10 @@ Deno.test("every EngineOptions field that fits a command line has a flag", () =>
     maxMemoryMessages: ["--max-memory-messages"],
     maxMemoryBytes: ["--max-memory-bytes"],
     httpIdleTimeoutMs: ["--http-idle-timeout-ms"],
+    // Carried in CliSettings (not settings.engine) until the CLI hands them to the engine.
+    dataDir: ["--data", "--memory"],
+    sessionIdleExpiryMs: ["--session-idle-expiry"],
+    drainGraceMs: ["--drain-grace-ms"],
   };
   const known = new Set(SETTINGS.map((s) => s.flag));
   for (const [field, list] of Object.entries(flags)) {

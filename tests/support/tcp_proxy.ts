@@ -20,6 +20,8 @@ export interface TcpProxy {
   blackhole(on: boolean): void;
   /** While on, new connections are closed right after they are accepted. */
   refuse(on: boolean): void;
+  /** Sends new connections to another `http://host:port` (an engine restarted on a new port). */
+  retarget(targetUrl: URL | string): void;
   /** Stops listening and closes everything. */
   close(): Promise<void>;
 }
@@ -32,7 +34,7 @@ interface Pair {
 
 /** Starts a proxy to `targetUrl` (an `http://host:port` URL); resolves once it listens. */
 export function startTcpProxy(targetUrl: URL | string): Promise<TcpProxy> {
-  const target = new URL(targetUrl);
+  let target = new URL(targetUrl);
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const pairs = new Set<Pair>();
   const tasks = new Set<Promise<void>>();
@@ -126,6 +128,9 @@ export function startTcpProxy(targetUrl: URL | string): Promise<TcpProxy> {
     },
     refuse(on: boolean) {
       refusing = on;
+    },
+    retarget(targetUrl: URL | string) {
+      target = new URL(targetUrl);
     },
     async close() {
       if (stopped) return;

@@ -17,22 +17,33 @@ export class ApiError extends Error {
   readonly status: ErrorStatus;
   /** Extra response headers, such as `Allow` or `Retry-After`. */
   readonly headers: Record<string, string>;
+  /** Why a session is gone (`410` answers). */
+  readonly code: ErrorBody["code"];
 
-  constructor(status: ErrorStatus, message: string, headers: Record<string, string> = {}) {
+  constructor(
+    status: ErrorStatus,
+    message: string,
+    headers: Record<string, string> = {},
+    code?: ErrorBody["code"],
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.headers = headers;
+    this.code = code;
   }
 }
+
+type ErrorBody = components["schemas"]["Error"];
 
 /** Builds the `{status: "failed", error}` response for an error status. */
 export function errorResponse(
   status: number,
   message: string,
   headers: Record<string, string> = {},
+  code?: ErrorBody["code"],
 ): Response {
-  const body: components["schemas"]["Error"] = { status: "failed", error: message };
+  const body: ErrorBody = { status: "failed", error: message, ...(code === undefined ? {} : { code }) };
   return Response.json(body, { status, headers });
 }
 

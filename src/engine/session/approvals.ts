@@ -54,6 +54,14 @@ export class Approvals {
     }
   }
 
+  /**
+   * Makes a request stored before a restart pending again: `answered` receives the client's answer
+   * (its turn is not running; the answer continues it).
+   */
+  restore(event: EventOf<"approval_request">, answered: (answer: ApprovalAnswer) => void): void {
+    this.#pending.set(event.data.request_id, { event, resolve: answered });
+  }
+
   /** Applies a client's answer. */
   answer(frame: ApprovalResponseFrame): AnswerOutcome {
     const pending = this.#pending.get(frame.request_id);

@@ -30,7 +30,7 @@ export class SessionRegistry {
    * a read of the store that raced the terminate can then never revive the session. A few bytes per
    * session, like the store's own tombstone record.
    */
-  readonly #tombstones = new Map<string, string>();
+  readonly #tombstones = new Map<string, { org: string; state: "terminated" | "expired" }>();
 
   constructor(ctx: EngineContext, modelTools: ModelToolsFor) {
     this.#ctx = ctx;
@@ -65,24 +65,80 @@ export class SessionRegistry {
     return runtime;
   }
 
-  /** The live session; throws 404 when unknown to the organisation and 410 when terminated. */
+  /** The live session; throws 404 when unknown to the organisation and 410 when terminated or expired. */
   async open(org: string, id: string): Promise<SessionRuntime> {
-    if (this.#tombstones.get(id) === org) throw terminated(id);
+    const gone = this.#tombstones.get(id);
+    if (gone?.org === org) throw goneError(id, gone.state);
     const live = this.#live.get(id);
-    if (live && live.org === org) return live;
+    if (live && live.org === org && !live.broken) return live;
+    if (live?.broken) this.#live.delete(id);
     const record = await this.#ctx.store.getSession(org, id);
     if (!record) throw notFound(id);
-    if (record.state === "terminated") throw terminated(id);
+    if (record.state !== "active") throw goneError(id, record.state);
     const runtime = await this.#restore(record);
     // A terminate may have won the race while the store was read.
-    if (this.#tombstones.has(id) || runtime.record.state === "terminated") throw terminated(id);
+    const raced = this.#tombstones.get(id);
+    if (raced) throw goneError(id, raced.state);
+    if (runtime.record.state !== "active") throw goneError(id, runtime.record.state);
     return runtime;
+  }
+
+  /**
+   * Start-up after a crash or restart: closes every turn the store still records as running (a
+   * logged `error` `turn_interrupted` and `message_complete` with status `error`), except turns
+   * paused for an approval, which continue once it is answered.
+   */
+  async recover(): Promise<number> {
+    let closed = 0;
+    for (const { session, turn } of await this.#ctx.store.listOpenTurns()) {
+      if (session.state !== "active") {
+        await this.#ctx.store.putOpenTurn(session.id, undefined);
+        continue;
+      }
+      if ((await this.#ctx.store.listApprovals(session.id)).length > 0) continue;
+      const runtime = await this.open(session.org, session.id);
+      await runtime.closeInterruptedTurn(turn);
+      closed++;
+    }
+    if (closed > 0) this.#ctx.log(`recovered: closed ${closed} turn(s) interrupted by the last stop`);
+    return closed;
+  }
+
+  /**
+   * Expires sessions idle for longer than `idleMs` (no socket, no turn, no activity): their data is
+   * freed, their record stays (state `expired`) to answer 410 / 4011. Returns how many expired.
+   */
+  async expireIdle(idleMs: number, limit = 1000): Promise<number> {
+    const before = new Date(Date.now() - idleMs).toISOString();
+    let expired = 0;
+    for (const record of await this.#ctx.store.listIdleSessions(before, limit)) {
+      const live = this.#live.get(record.id);
+      if (live && (live.attached > 0 || live.generating)) {
+        live.touch();
+        continue;
+      }
+      if (this.#tombstones.has(record.id)) continue;
+      this.#tombstones.set(record.id, { org: record.org, state: "expired" });
+      this.#live.delete(record.id);
+      await live?.expire();
+      await this.#ctx.store.putSession({ ...record, state: "expired" });
+      await this.#ctx.store.deleteSessionData(record.id);
+      expired++;
+    }
+    if (expired > 0) this.#ctx.log(`expired ${expired} session(s) idle for over ${idleMs} ms`);
+    return expired;
+  }
+
+  /** Whether any live session is running a turn (a draining shutdown waits for none). */
+  get generating(): boolean {
+    for (const runtime of this.#live.values()) if (runtime.generating) return true;
+    return false;
   }
 
   /** Terminates a session; throws 404 when unknown and 410 when already terminated. */
   async terminate(org: string, id: string, reason?: string): Promise<SessionRuntime> {
     const runtime = await this.open(org, id);
-    if (!(await this.#terminate(runtime, reason))) throw terminated(id);
+    if (!(await this.#terminate(runtime, reason))) throw goneError(id, "terminated");
     return runtime;
   }
 
@@ -112,7 +168,7 @@ export class SessionRegistry {
   async #terminate(runtime: SessionRuntime, reason: string | undefined): Promise<boolean> {
     const id = runtime.sessionId;
     if (this.#tombstones.has(id)) return false;
-    this.#tombstones.set(id, runtime.org);
+    this.#tombstones.set(id, { org: runtime.org, state: "terminated" });
     if (this.#live.get(id) === runtime) this.#live.delete(id);
     this.#ctx.log(`session ${id} terminated${reason ? ` (${reason})` : ""}`);
     if (!(await runtime.terminate(reason))) return false;
@@ -160,14 +216,20 @@ export class SessionRegistry {
     if (!pending) {
       pending = (async () => {
         const store = this.#ctx.store;
-        const { headSeq } = await store.readEvents(record.id, Number.MAX_SAFE_INTEGER);
-        const receipts = await store.listReceipts(record.id);
-        if (this.#tombstones.has(record.id)) throw terminated(record.id);
+        const [{ headSeq }, receipts, memory, approvals] = await Promise.all([
+          store.readEvents(record.id, Number.MAX_SAFE_INTEGER),
+          store.listReceipts(record.id),
+          store.getMemory(record.id),
+          store.listApprovals(record.id),
+        ]);
+        const gone = this.#tombstones.get(record.id);
+        if (gone) throw goneError(record.id, gone.state);
         const runtime = new SessionRuntime(record, this.#ctx, this.#modelTools, {
           head: headSeq,
           receipts,
-          memory: [],
+          memory,
         });
+        for (const approval of approvals) runtime.restoreApproval(approval);
         this.#live.set(record.id, runtime);
         return runtime;
       })().finally(() => this.#restoring.delete(record.id));
@@ -184,9 +246,19 @@ function notFound(id: string): ApiError {
   );
 }
 
-function terminated(id: string): ApiError {
+function goneError(id: string, state: "terminated" | "expired"): ApiError {
+  if (state === "expired") {
+    return new ApiError(
+      410,
+      `Session ${id} expired: it was idle longer than this engine keeps sessions, and its data was removed; create a new session.`,
+      {},
+      "session_expired",
+    );
+  }
   return new ApiError(
     410,
     `Session ${id} was terminated and cannot be used or resumed; create a new session.`,
+    {},
+    "session_terminated",
   );
 }

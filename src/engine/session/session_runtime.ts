@@ -11,15 +11,15 @@ import type { EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import { type EventData, type EventOf, type EventType, makeEvent } from "../events.ts";
 import type { ModelMessage, ModelTool } from "../model.ts";
-import type { PostReceipt, SessionRecord } from "../store/store.ts";
+import type { OpenTurn, PostReceipt, SessionRecord, StoredApproval } from "../store/store.ts";
 import { type AnswerOutcome, Approvals } from "./approvals.ts";
 import { trimMemory } from "./memory_window.ts";
 import { describeModel } from "./model_info.ts";
 import { type PostOutcome, Posts } from "./posts.ts";
 import type { ParticipantActivity, TurnScope } from "./scope.ts";
-import { runTurn, type TurnPost } from "./turn.ts";
 import { SessionLog } from "./session_log.ts";
-import { TurnRunner } from "./turn_runner.ts";
+import { runTurn, type TurnOutcome } from "./turn.ts";
+import { TurnRunner, type TurnWork } from "./turn_runner.ts";
 
 /** A socket attached to a session. */
 export interface Subscriber {
@@ -76,6 +76,7 @@ export class SessionRuntime implements TurnScope {
     this.#log = new SessionLog(record.id, ctx.store, ctx.options.retainedEvents, restored.head, {
       durable: (frames) => this.#deliver(frames),
       failed: (error) => this.#storeFailed(error),
+      committed: (ms) => ctx.metrics.storeCommit.observe(ms),
     });
     this.#posts = new Posts(
       record.id,
@@ -85,8 +86,8 @@ export class SessionRuntime implements TurnScope {
       ctx.options.maxSessionMessages,
     );
     this.#runner = new TurnRunner(
-      (posts, signal) => this.#turn(posts, signal),
-      (posts, reason) => this.#cancelWaiting(posts, reason),
+      (work, signal) => this.#turn(work, signal),
+      (work, reason) => this.#cancelWaiting(work, reason),
       {
         windowMs: ctx.options.coalesceMs,
         maxWaitMs: ctx.options.coalesceMaxMs,
@@ -178,6 +179,7 @@ export class SessionRuntime implements TurnScope {
    */
   async attach(sub: Subscriber, lastSeq: number, resumed: boolean): Promise<boolean> {
     if (this.#closed) return false;
+    this.touch();
     const attachment: Attachment = { live: false, buffer: [] };
     this.#subs.set(sub, attachment);
     this.ctx.metrics.attachedSockets++;
@@ -223,6 +225,7 @@ export class SessionRuntime implements TurnScope {
 
   /** Applies a post and schedules its turn; a duplicate changes nothing. */
   async post(message: UserMessage): Promise<PostOutcome> {
+    this.touch();
     const outcome = await this.#posts.post(message);
     if ("posts" in outcome) {
       const [post] = outcome.posts;
@@ -236,6 +239,7 @@ export class SessionRuntime implements TurnScope {
 
   /** Applies a batch as exactly one turn; a duplicate changes nothing. */
   async batch(batchId: string, messages: UserMessage[]): Promise<PostOutcome> {
+    this.touch();
     const outcome = await this.#posts.batch(batchId, messages);
     if ("posts" in outcome) {
       this.emit("messages_posted", {
@@ -281,12 +285,33 @@ export class SessionRuntime implements TurnScope {
     return true;
   }
 
-  /** Engine shutdown: stops generation without terminating; the caller closes the sockets. */
+  /**
+   * Engine shutdown: stops generation without terminating. A running turn is closed as interrupted
+   * (durably); a turn waiting for an approval is suspended, to continue after the restart.
+   */
   async shutdown(): Promise<void> {
-    const stopped = this.#runner.stop("shutdown");
+    await this.#runner.stop("shutdown");
     this.#closed = true;
-    await stopped;
     await this.#log.idle();
+  }
+
+  /** Sockets attached now. */
+  get attached(): number {
+    return this.#subs.size;
+  }
+
+  /** Idle expiry: stops for good and closes any socket with 4011 (the registry frees the data). */
+  async expire(): Promise<void> {
+    this.record.state = "expired";
+    await this.#runner.stop("terminate");
+    this.#closed = true;
+    await this.#log.idle();
+    this.#closeAll(CloseCode.session_expired, "session expired; create a new session");
+  }
+
+  /** Whether a turn runs now (for a draining shutdown). */
+  get generating(): boolean {
+    return this.#runner.generating;
   }
 
   /** Operator action: closes every attached socket with 1011; clients resume from their cursor. */
@@ -303,16 +328,62 @@ export class SessionRuntime implements TurnScope {
 
   /**
    * A turn cancelled before it started ends like a turn cancelled before its first output, so clients
-   * settle its posts the same way: `turn_cancelled`, `message_streaming`, `message_complete`.
+   * settle its posts the same way: `turn_cancelled`, `message_streaming`, `message_complete`. A paused
+   * turn whose continuation was waiting ends cancelled with what it had said.
    */
-  #cancelWaiting(posts: TurnPost[], reason: string | undefined): void {
-    const messageId = newId("message");
-    const postIds = posts.map((p) => p.post_id);
+  #cancelWaiting(work: TurnWork, reason: string | undefined): void {
+    const checkpoint = "resume" in work ? work.resume.checkpoint : undefined;
+    const messageId = checkpoint?.message_id ?? newId("message");
+    const postIds = checkpoint?.post_ids ?? ("posts" in work ? work.posts.map((p) => p.post_id) : []);
     this.emit("turn_cancelled", reason === undefined ? {} : { reason }, messageId);
-    this.emit("message_streaming", { role: "assistant", post_ids: postIds }, messageId);
-    this.emit("message_complete", { text: "", status: "cancelled", post_ids: postIds }, messageId);
+    if (!checkpoint) this.emit("message_streaming", { role: "assistant", post_ids: postIds }, messageId);
+    const text = checkpoint?.text ?? "";
+    this.emit("message_complete", { text, status: "cancelled", post_ids: postIds }, messageId);
     // Like a cancelled running turn, the model still sees what the user said.
-    this.#memory.push(...posts.map((p): ModelMessage => ({ role: "user", content: p.parts })));
+    if (checkpoint) this.#memory.push(...checkpoint.turn_messages);
+    else if ("posts" in work) {
+      this.#memory.push(...work.posts.map((p): ModelMessage => ({ role: "user", content: p.parts })));
+    }
+    if (checkpoint) void this.#endTurnRecord();
+    void this.#persistMemory();
+  }
+
+  /**
+   * Restores an approval request stored before a restart: it is delivered again to attaching sockets,
+   * and its answer continues the paused turn from its checkpoint.
+   */
+  restoreApproval(stored: StoredApproval): void {
+    this.approvals.restore(stored.event, (answer) => {
+      this.#runner.resume({ checkpoint: stored.checkpoint, answer, callId: stored.event.data.call_id });
+    });
+  }
+
+  /**
+   * Closes a turn that a crash cut off (found open at start-up): logs `error` `turn_interrupted` and
+   * `message_complete` with status `error` and the text it had streamed, so listeners see it end.
+   * The session stays usable, and the model keeps what the user said.
+   */
+  async closeInterruptedTurn(turn: OpenTurn): Promise<void> {
+    const store = this.ctx.store;
+    const { events } = await store.readEvents(this.sessionId, 0);
+    const text = events.flatMap((e) =>
+      e.type === "message_delta" && e.message_id === turn.message_id ? [e.data.delta] : []
+    ).join("");
+    this.emit("error", {
+      code: "turn_interrupted",
+      error: "The engine stopped (a crash or restart) while this turn ran; its answer is incomplete. " +
+        "Send the message again.",
+    }, turn.message_id);
+    this.emit("message_complete", { text, status: "error", post_ids: turn.post_ids }, turn.message_id);
+    const history = await store.listMessages(this.sessionId);
+    const asked = history.filter((m) => m.post_id !== undefined && turn.post_ids.includes(m.post_id));
+    this.#memory.push(
+      ...asked.map((m): ModelMessage => ({ role: "user", content: [{ kind: "text", text: m.text }] })),
+      ...(text === "" ? [] : [{ role: "assistant" as const, text }]),
+    );
+    const answer = history.find((m) => m.id === turn.message_id);
+    if (answer) await store.putMessage({ ...answer, text, status: "error" });
+    await Promise.all([this.#endTurnRecord(), this.#persistMemory(), this.#log.idle()]);
   }
 
   #trimMemory(): void {
@@ -320,10 +391,32 @@ export class SessionRuntime implements TurnScope {
     trimMemory(this.#memory, { maxMessages: maxMemoryMessages, maxBytes: maxMemoryBytes });
   }
 
-  async #turn(posts: TurnPost[], signal: AbortSignal): Promise<void> {
+  #persistMemory(): Promise<void> {
+    this.#trimMemory();
+    return this.ctx.store.putMemory(this.sessionId, this.#memory).catch((e) =>
+      this.ctx.log(`store: cannot keep the memory of session ${this.sessionId}: ${e}`)
+    );
+  }
+
+  #endTurnRecord(): Promise<void> {
+    return this.ctx.store.putOpenTurn(this.sessionId, undefined).catch((e) =>
+      this.ctx.log(`store: cannot clear the open turn of session ${this.sessionId}: ${e}`)
+    );
+  }
+
+  /** Records activity for idle expiry. */
+  touch(): void {
+    this.ctx.store.touchSession(this.sessionId, new Date().toISOString()).catch((e) =>
+      this.ctx.log(`store: cannot record activity of session ${this.sessionId}: ${e}`)
+    );
+  }
+
+  async #turn(work: TurnWork, signal: AbortSignal): Promise<void> {
     const metrics = this.ctx.metrics;
     metrics.activeGenerations++;
     metrics.turnsStarted++;
+    let outcome: TurnOutcome = "ended";
+    const started = performance.now();
     try {
       const agent = await this.ctx.store.getAgent(this.org, this.record.agent_id);
       if (!agent) {
@@ -331,13 +424,32 @@ export class SessionRuntime implements TurnScope {
         return;
       }
       this.#trimMemory();
-      await runTurn(this, { posts, agent, memory: this.#memory, modelTools: this.#modelTools }, signal);
-      // Again once the turn has added its messages, so an idle session holds no more than the bound.
-      this.#trimMemory();
+      const posts = "posts" in work ? work.posts : [];
+      const messageId = "resume" in work ? work.resume.checkpoint.message_id : newId("message");
+      if ("posts" in work) {
+        // Recorded before the turn logs anything: a crash from here on leaves a turn to close at start-up.
+        await this.ctx.store.putOpenTurn(this.sessionId, {
+          message_id: messageId,
+          post_ids: posts.map((p) => p.post_id),
+          started_at: new Date().toISOString(),
+        });
+      }
+      outcome = await runTurn(this, {
+        posts,
+        messageId,
+        ...("resume" in work ? { resume: work.resume } : {}),
+        agent,
+        memory: this.#memory,
+        modelTools: this.#modelTools,
+      }, signal);
     } catch (error) {
       this.ctx.log(`session ${this.sessionId}: turn crashed: ${error}`);
     } finally {
       metrics.activeGenerations--;
+      metrics.turnDuration.observe(performance.now() - started);
+      // A suspended turn keeps its record, its approval and the memory it started from in the store.
+      if (outcome === "ended") await Promise.all([this.#endTurnRecord(), this.#persistMemory()]);
+      this.touch();
     }
   }
 }

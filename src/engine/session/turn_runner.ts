@@ -7,18 +7,21 @@
  * @module
  */
 import { type StopKind, TurnStopped } from "./abort.ts";
-import type { TurnPost } from "./turn.ts";
+import type { TurnPost, TurnResumption } from "./turn.ts";
 
 interface Running {
   controller: AbortController;
   done: Promise<void>;
 }
 
-/** Starts one turn for the given posts; resolves when it has ended. */
-export type StartTurn = (posts: TurnPost[], signal: AbortSignal) => Promise<void>;
+/** What one turn does: answer posts, or continue a turn paused for an approval. */
+export type TurnWork = { posts: TurnPost[] } | { resume: TurnResumption };
 
-/** Reports posts whose turn was cancelled before it started (one call per would-be turn). */
-export type CancelWaiting = (posts: TurnPost[], reason: string | undefined) => void;
+/** Starts one turn; resolves when it has ended. */
+export type StartTurn = (work: TurnWork, signal: AbortSignal) => Promise<void>;
+
+/** Reports a turn that was cancelled before it started (one call per would-be turn). */
+export type CancelWaiting = (work: TurnWork, reason: string | undefined) => void;
 
 /** Timing and size of the coalescing window. */
 export interface CoalesceTiming {
@@ -40,7 +43,7 @@ export class TurnRunner {
   /** When the current window opened (its first post could start a turn), for the maximum wait. */
   #windowOpened = 0;
   /** Turns ready to run, in order. */
-  readonly #queue: TurnPost[][] = [];
+  readonly #queue: TurnWork[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #running: Running | undefined;
   #stopped = false;
@@ -73,7 +76,14 @@ export class TurnRunner {
   batch(posts: TurnPost[]): void {
     if (this.#stopped) return;
     this.#closeWindow();
-    this.#queue.push(posts);
+    this.#queue.push({ posts });
+    this.#next();
+  }
+
+  /** Continues a turn paused for an approval (its answer came), before any turn still waiting. */
+  resume(resumption: TurnResumption): void {
+    if (this.#stopped) return;
+    this.#queue.unshift({ resume: resumption });
     this.#next();
   }
 
@@ -86,7 +96,7 @@ export class TurnRunner {
     this.#closeWindow();
     const waiting = this.#queue.splice(0);
     const report = () => {
-      for (const posts of waiting) this.#cancelWaiting(posts, reason);
+      for (const work of waiting) this.#cancelWaiting(work, reason);
     };
     const running = this.#running;
     if (!running) {
@@ -130,16 +140,16 @@ export class TurnRunner {
   #closeWindow(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#window.length > 0) this.#queue.push(this.#window);
+    if (this.#window.length > 0) this.#queue.push({ posts: this.#window });
     this.#window = [];
   }
 
   #next(): void {
     if (this.#running || this.#stopped) return;
-    const posts = this.#queue.shift();
-    if (!posts) return;
+    const work = this.#queue.shift();
+    if (!work) return;
     const controller = new AbortController();
-    const done = this.#start(posts, controller.signal).finally(() => {
+    const done = this.#start(work, controller.signal).finally(() => {
       this.#running = undefined;
       if (this.#stopped) return;
       if (this.#queue.length > 0) this.#next();

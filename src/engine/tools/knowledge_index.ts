@@ -82,8 +82,8 @@ export class KnowledgeIndex {
   }
 
   /** Adds a document and returns what the REST API reports about it. */
-  add(document: { title: string; text: string }): KnowledgeDocumentInfo {
-    const id = this.#newId();
+  add(document: { title: string; text: string; id?: string }): KnowledgeDocumentInfo {
+    const id = document.id ?? this.#newId();
     // The title counts twice: a match in the title says more than one in the body.
     const terms = counts([
       ...searchTerms(document.title),

@@ -56,6 +56,9 @@ export async function handshake(
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.status === 404) return refuse("not_found", CloseCode.session_not_found, error.message);
+    if (error.status === 410 && error.code === "session_expired") {
+      return refuse("session_expired", CloseCode.session_expired, error.message);
+    }
     if (error.status === 410) {
       return refuse("session_terminated", CloseCode.session_terminated, error.message);
     }
