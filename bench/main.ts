@@ -3,7 +3,7 @@
  * prints a markdown table (targets marked met or MISSED) and writes every figure, with machine facts,
  * to `bench/results/latest.json` (`quick.json` for `--quick`, `partial.json` for `--only`).
  *
- * Ids: throughput, latency, terminate, resume, capacity, bundle. `--quick` uses small sizes (for
+ * Ids: throughput, latency, terminate, resume, capacity, bundle, durability. `--quick` uses small sizes (for
  * checking that the benchmarks work, not for figures). Every step is bounded in count and time; the
  * whole run is cut off after a hard limit.
  *
@@ -11,6 +11,7 @@
  */
 import { measureBundleSize } from "./bundle_size.ts";
 import { measureCapacity } from "./capacity.ts";
+import { measureDurability } from "./durability.ts";
 import { measureLatency } from "./latency.ts";
 import { measureResume } from "./resume.ts";
 import { machineFacts, machineLine } from "./support/machine.ts";
@@ -41,6 +42,8 @@ const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> =
         : { sessions: [20, 100], windowMs: 3_000, settleMs: 1_000, tokensPerSecond: 20 },
     ),
   bundle: () => measureBundleSize(),
+  durability: (mode) =>
+    measureDurability(mode === "full" ? { essays: 10, firstDeltas: 50 } : { essays: 2, firstDeltas: 10 }),
 };
 
 /** Past this, remaining measurements are skipped (the full run normally takes about 3 minutes). */
