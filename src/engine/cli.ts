@@ -74,7 +74,17 @@ if (import.meta.main) {
       error: event.error instanceof Error ? event.error.stack : event.message,
     });
   });
-  const engine = await startFromSettings(settings, logger);
+  let engine: Engine;
+  try {
+    engine = await startFromSettings(settings, logger);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const hint = error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
+      ? " Run it with --allow-write (deno task engine does), or pass --memory to keep nothing."
+      : "";
+    console.error(`deno task engine: cannot start: ${reason}.${hint}`);
+    Deno.exit(1);
+  }
   console.log(`VectorShift engine listening on ${engine.url}`);
   console.log(
     settings.memory

@@ -17,7 +17,7 @@ const CLEAN_ENV: Record<string, string> = Object.fromEntries([
 /** Starts the CLI on port 0 and reads stdout until it prints the URL (and the key line). */
 async function startCli(apiKeys: string, args: string[] = [], env: Record<string, string> = {}) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, CLI, "--hostname", "127.0.0.1", "--port", "0", ...args],
+    args: ["run", ...PERMISSIONS, CLI, "--hostname", "127.0.0.1", "--port", "0", "--memory", ...args],
     env: { ...CLEAN_ENV, VECTORSHIFT_API_KEY: apiKeys, ...env },
     stdout: "piped",
     stderr: "piped",
@@ -240,4 +240,15 @@ Deno.test("text log lines escape an agent name with a newline and an ANSI escape
   assert.ok(!lines.some((l) => l.startsWith("2099")), "no forged line");
   assert.equal(lines.filter((l) => l.includes(" INFO  access type=http ")).length, 3);
   assert.ok(lines.some((l) => l.includes(` access type=ws session=${sessionId} `)));
+});
+
+Deno.test("without write access to its data directory the standalone engine says what to do", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "vectorshift-cli-" });
+  try {
+    const refused = await runCli(["--port", "0", "--data", `${dir}/state`]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /cannot start: .*--allow-write.*--memory/s);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

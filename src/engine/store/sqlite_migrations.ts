@@ -55,12 +55,16 @@ export const MIGRATIONS: readonly Migration[] = [
         head INTEGER NOT NULL,
         oldest INTEGER NOT NULL
       ) WITHOUT ROWID;
+      -- Rows go in commit order (rowid), so a commit touching many sessions writes few table pages;
+      -- the index finds a session's window. Measured 1.2-3x faster appends than keying the table itself
+      -- by (session_id, seq).
       CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
         session_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
-        json TEXT NOT NULL,
-        PRIMARY KEY (session_id, seq)
-      ) WITHOUT ROWID;
+        json TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX events_by_session ON events (session_id, seq);
       CREATE TABLE messages (
         session_id TEXT NOT NULL,
         id TEXT NOT NULL,
@@ -113,13 +117,20 @@ export function schemaVersion(db: DatabaseSync): number {
   return Number(row?.user_version ?? 0);
 }
 
-/** The error for a database written by a newer engine. */
-export function newerSchemaError(path: string, version: number): Error {
-  return new Error(
-    `The SQLite database "${path}" has schema version ${version}, but this engine supports schema versions ` +
-      `up to ${SCHEMA_VERSION}: it was written by a newer engine. Run that newer engine (or a later one) ` +
-      `on it, or point this engine at another database file. The file was not changed.`,
-  );
+/** Refusal of a database written by a newer engine (its schema version is above {@link SCHEMA_VERSION}). */
+export class NewerSchemaError extends Error {
+  /** The database's schema version. */
+  readonly version: number;
+
+  constructor(path: string, version: number) {
+    super(
+      `The SQLite database "${path}" has schema version ${version}, but this engine supports schema versions ` +
+        `up to ${SCHEMA_VERSION}: it was written by a newer engine. Run that newer engine (or a later one) ` +
+        `on it, or point this engine at another database file. The file was not changed.`,
+    );
+    this.name = "NewerSchemaError";
+    this.version = version;
+  }
 }
 
 /**
@@ -132,7 +143,7 @@ export function migrate(db: DatabaseSync, path: string, target: number = SCHEMA_
     throw new RangeError(`Migration target ${target} is not between 0 and ${SCHEMA_VERSION}.`);
   }
   let version = schemaVersion(db);
-  if (version > SCHEMA_VERSION) throw newerSchemaError(path, version);
+  if (version > SCHEMA_VERSION) throw new NewerSchemaError(path, version);
   // Bounded: at most one pass per migration.
   for (let step = 0; step < MIGRATIONS.length && version < target; step++) {
     const migration = MIGRATIONS[version];
@@ -142,7 +153,7 @@ export function migrate(db: DatabaseSync, path: string, target: number = SCHEMA_
     db.exec("BEGIN IMMEDIATE");
     try {
       const current = schemaVersion(db);
-      if (current > SCHEMA_VERSION) throw newerSchemaError(path, current);
+      if (current > SCHEMA_VERSION) throw new NewerSchemaError(path, current);
       if (current === version) {
         db.exec(migration.sql);
         db.exec(`PRAGMA user_version = ${migration.version}`);
@@ -150,7 +161,7 @@ export function migrate(db: DatabaseSync, path: string, target: number = SCHEMA_
       db.exec("COMMIT");
     } catch (error) {
       if (db.isTransaction) db.exec("ROLLBACK");
-      if (error instanceof Error && error.message.includes("schema version")) throw error;
+      if (error instanceof NewerSchemaError) throw error;
       throw new Error(
         `Migrating the SQLite database "${path}" to schema version ${migration.version} ` +
           `(${migration.description}) failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -6,12 +6,15 @@
  * answered once that transaction has committed. Every other call first commits what is queued, so
  * nothing it reads or writes can be reordered with a pending append.
  *
+ * One engine process per database file: the store keeps each session's log head in memory, and another
+ * process appending to the same sessions would make commits fail (never interleave or overwrite).
+ *
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { ServerEvent } from "../../generated/protocol.ts";
 import type { ModelMessage } from "../model.ts";
-import { migrate, newerSchemaError, SCHEMA_VERSION, schemaVersion } from "./sqlite_migrations.ts";
+import { migrate, NewerSchemaError, SCHEMA_VERSION, schemaVersion } from "./sqlite_migrations.ts";
 import type {
   Agent,
   Chatbot,
@@ -38,6 +41,8 @@ export interface SqliteStoreOptions {
   maxBatchRows?: number;
   /** Trimmed-away event rows of a session are deleted once at least this many linger; default 64. */
   trimBatch?: number;
+  /** WAL pages written before SQLite checkpoints them into the file (each checkpoint syncs); default 4000. */
+  checkpointPages?: number;
 }
 
 /** What the store knows of one session's event log (mirrors its `event_logs` row once committed). */
@@ -129,6 +134,7 @@ export class SqliteStore implements EngineStore {
       trimBatch: Math.max(1, nonNegativeInteger(options.trimBatch ?? 64, "trimBatch")),
     };
     const busyTimeoutMs = nonNegativeInteger(options.busyTimeoutMs ?? 5000, "busyTimeoutMs");
+    const checkpointPages = nonNegativeInteger(options.checkpointPages ?? 4000, "checkpointPages");
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(path);
@@ -139,12 +145,13 @@ export class SqliteStore implements EngineStore {
       db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       // Before anything writes to the file: a database of a newer engine is left untouched.
       const version = schemaVersion(db);
-      if (version > SCHEMA_VERSION) throw newerSchemaError(path, version);
+      if (version > SCHEMA_VERSION) throw new NewerSchemaError(path, version);
       const mode = db.prepare("PRAGMA journal_mode = WAL").get() as { journal_mode?: string } | undefined;
       if (path !== ":memory:" && mode?.journal_mode !== "wal") {
         throw new Error(`could not switch to WAL mode (journal_mode is ${mode?.journal_mode ?? "unknown"})`);
       }
       db.exec("PRAGMA synchronous = NORMAL");
+      db.exec(`PRAGMA wal_autocheckpoint = ${checkpointPages}`);
       db.exec("PRAGMA journal_size_limit = 67108864");
       db.exec("PRAGMA temp_store = MEMORY");
       migrate(db, path);
@@ -155,7 +162,7 @@ export class SqliteStore implements EngineStore {
       } catch {
         // Already failing; the first error is the one to report.
       }
-      if (error instanceof Error && error.message.includes("has schema version")) throw error;
+      if (error instanceof NewerSchemaError) throw error;
       throw openError(path, error);
     }
   }

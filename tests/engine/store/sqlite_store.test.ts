@@ -160,6 +160,7 @@ Deno.test("SqliteStore: a database of a newer engine is refused and left unchang
       assert.match(error.message, new RegExp(`"${path}" has schema version ${SCHEMA_VERSION + 7}`));
       assert.match(error.message, new RegExp(`supports schema versions up to ${SCHEMA_VERSION}`));
       assert.match(error.message, /newer engine/);
+      assert.equal(error.name, "NewerSchemaError");
       return true;
     },
   );
