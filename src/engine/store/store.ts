@@ -145,10 +145,11 @@ export interface EngineStore {
 
   /**
    * Appends logged events (consecutive seqs, after the stored head); keeps at most `retain` events of
-   * the session. Resolves once they are durable; a store may commit several calls together.
+   * the session. Resolves once they are durable; a store may commit several calls together. Rejects,
+   * changing nothing, when `events[0].seq` is not head + 1, the seqs are not consecutive, or `retain` < 0.
    */
   appendEvents(sessionId: string, events: ServerEvent[], retain: number): Promise<void>;
-  /** The retained events after `afterSeq`. */
+  /** The retained events after `afterSeq`; an unknown or deleted log reads as `{ events: [], oldestSeq: 1, headSeq: 0 }`. */
   readEvents(sessionId: string, afterSeq: number): Promise<EventWindow>;
 
   /** Inserts or replaces a history message (by id). */
@@ -180,7 +181,7 @@ export interface EngineStore {
 
   /** Records activity on a session (its `last_active_at`). */
   touchSession(sessionId: string, at: string): Promise<void>;
-  /** Up to `limit` active sessions whose last activity (or creation) is before `before`. */
+  /** Up to `limit` active sessions whose last activity (or creation) is before `before`, in no particular order. */
   listIdleSessions(before: string, limit: number): Promise<SessionRecord[]>;
 
   /**
