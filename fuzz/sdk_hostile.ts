@@ -4,9 +4,14 @@
  * non-integer, strings, gaps, jumps, duplicates, going backwards), unknown event types and fields,
  * malformed JSON, binary frames, frames missing envelope fields, huge frames, connection-scoped events
  * with odd seqs, stray handshake frames, random close codes, and sends the server refuses as too large.
+ * Events may be logged while the SDK is away (after a close), and reconnect handshakes may lie: a
+ * `replay_from_seq` above the `last_seq` the SDK sent with no `resync_required` (or one that does not
+ * explain the jump), or, honestly, a `resync_required` for events the server no longer retains.
  *
  * Oracle, per case: `listen()` yields every valid logged event in seq order exactly once, and nothing
  * else as a logged event; or it throws a typed SDK error (`VectorshiftError`) after an in-order prefix.
+ * Two kinds of skips are allowed because they are announced: positions the SDK reported as malformed
+ * frames (`skipped_seq`), and events an honest `resync_required` says are no longer retained.
  * Never a silent drop, a hang (each case is bounded in time), an untyped throw, an unhandled rejection
  * or an uncaught exception. A refused oversize send settles with a typed error and is not re-sent
  * after a 1009 (and at most a few times after closes without a code).
@@ -21,6 +26,12 @@ export interface SdkFuzzOptions {
   seed: number;
   /** Most cases to run. */
   cases: number;
+  /**
+   * The number of the first case to run (default 0). Scripts come from one PRNG stream, so earlier
+   * cases are still drawn (cheaply, without running them): `{ seed, firstCase: n, cases: 1 }` replays
+   * exactly case `n` of a longer run with the same seed.
+   */
+  firstCase?: number;
   /** Stop starting cases after this long (a running case still ends within its own bound). */
   timeLimitMs: number;
   /** Progress and failure lines. */
@@ -299,9 +310,27 @@ function makeScript(rng: Rng, sessionId: string): Script {
   return { steps, log, sendMode, description: `${description}; send=${sendMode}` };
 }
 
+/** How a case's reconnect handshakes behave (drawn apart from the scripts, see {@link handshakeRng}). */
+interface HandshakePlan {
+  mode: "honest" | "hostile_jump" | "forget";
+  /** Valid steps right after a close that are logged while the SDK is away (replayed on resume). */
+  offline: number;
+  /** `hostile_jump`: how many reconnects get a lying handshake (then honest ones). */
+  hostile: number;
+  /** How many lying handshakes are left. */
+  hostileLeft: number;
+  /** Draws made while playing (where a lying replay starts, how much is forgotten). */
+  rng: Rng;
+}
+
 /** One case's server-side state, shared by its connections (reconnects continue the script). */
 interface CaseState {
   script: Script;
+  plan: HandshakePlan;
+  /** The oldest event the server still retains (`forget` moves it up). */
+  retainedFrom: number;
+  /** `last_seq:oldest_retained_seq` of each honest `resync_required` sent. */
+  honestResyncs: Set<string>;
   position: number;
   bigPostsReceived: number;
   /** Sockets closed because of the oversize post. */
@@ -348,7 +377,7 @@ function hostileServer() {
         state = cases.get(value.target?.session_id ?? "");
         if (!state) return socket.close(4004, "no such case");
         connection = ++state.connections;
-        play(socket, state, value.target?.last_seq ?? 0, value.target?.session_id ?? "");
+        play(socket, state, value.target?.last_seq ?? 0, value.target?.session_id ?? "", connection);
         return;
       }
       if (!state) return;
@@ -375,18 +404,62 @@ function hostileServer() {
   };
 }
 
-/** Answers a hello: the handshake, the replay after the client's cursor, then the rest of the script. */
-function play(socket: WebSocket, state: CaseState, lastSeq: number, sessionId: string): void {
-  const { script } = state;
-  // The head is what the script has logged so far: replay exactly like the engine does.
+/**
+ * Answers a hello: the handshake, the replay after the client's cursor, then the rest of the script.
+ * Reconnects follow the case's {@link HandshakePlan}.
+ */
+function play(
+  socket: WebSocket,
+  state: CaseState,
+  lastSeq: number,
+  sessionId: string,
+  connection: number,
+): void {
+  const { script, plan } = state;
+  // The head is what the script has logged so far.
   const head = script.steps.slice(0, state.position).filter((s) => s.kind === "valid").length;
-  const replayFrom = Math.max(0, Math.min(lastSeq, head));
-  socket.send(JSON.stringify(connectedFrame(sessionId, replayFrom, head)));
-  for (let seq = replayFrom + 1; seq <= head; seq++) socket.send(script.log[seq - 1] as string);
+  const cursor = Math.max(0, lastSeq);
+  if (connection > 1 && plan.mode === "hostile_jump" && plan.hostileLeft > 0) {
+    // A lying handshake: the replay "starts" past the cursor sent (even past the head), and nothing
+    // (or a resync_required that does not explain the jump) says why.
+    plan.hostileLeft--;
+    const replayFrom = cursor + 1 + plan.rng.int(head - cursor + 3);
+    socket.send(JSON.stringify(connectedFrame(sessionId, replayFrom, head)));
+    if (plan.rng.chance(0.3)) {
+      const data = plan.rng.chance(0.5)
+        ? { last_seq: cursor + 1, oldest_retained_seq: replayFrom + 1, head_seq: head } // not our cursor
+        : { last_seq: cursor, oldest_retained_seq: replayFrom + 2, head_seq: head }; // replay not at oldest
+      socket.send(JSON.stringify(envelope("resync_required", head, false, sessionId, data)));
+    }
+    for (let seq = replayFrom + 1; seq <= head; seq++) socket.send(script.log[seq - 1] as string);
+  } else {
+    if (connection > 1 && plan.mode === "forget" && cursor + 2 <= head) {
+      // The server no longer retains some events the client missed (as with a small retained_events),
+      // though always the newest one, like the engine.
+      const oldest = cursor + 2 + plan.rng.int(head - cursor - 1);
+      state.retainedFrom = Math.max(state.retainedFrom, oldest);
+    }
+    // Exactly like the engine: the cursor, unless it is ahead of the head or older than what is retained.
+    const replayFrom = Math.min(head, Math.max(cursor, state.retainedFrom - 1));
+    socket.send(JSON.stringify(connectedFrame(sessionId, replayFrom, head)));
+    if (cursor < replayFrom) {
+      state.honestResyncs.add(`${cursor}:${state.retainedFrom}`);
+      socket.send(JSON.stringify(envelope("resync_required", head, false, sessionId, {
+        last_seq: cursor,
+        oldest_retained_seq: state.retainedFrom,
+        head_seq: head,
+      })));
+    }
+    for (let seq = replayFrom + 1; seq <= head; seq++) socket.send(script.log[seq - 1] as string);
+  }
   while (state.position < script.steps.length) {
     const step = script.steps[state.position++] as Step;
     if (step.kind === "close") {
       socket.close(step.code, "fuzz close");
+      // The session goes on logging while the client is away: the next hello resumes behind the head.
+      for (let n = 0; n < plan.offline && script.steps[state.position]?.kind === "valid"; n++) {
+        state.position++;
+      }
       return;
     }
     socket.send(step.kind === "valid" ? step.text : step.frame);
@@ -471,7 +544,10 @@ async function runCase(
 
   // Positions the SDK reported as malformed logged frames (error events naming `skipped_seq`): a
   // frame that validates may follow them, and the SDK cannot know it for bogus. Valid events must
-  // never be reported as malformed, though.
+  // never be reported as malformed, though. Once the SDK has taken such a bogus event, the server's
+  // real event for the reported position comes later (bogus frames sit at head + 1 or head + 2), and
+  // the SDK must treat it as the contradiction it is (end with a typed error), not as an old
+  // duplicate; so what it yields after an announced skip is still checked against the script.
   const skipped = new Set<number>();
   let expected = 1;
   for (const event of events) {
@@ -488,7 +564,15 @@ async function runCase(
     }
     // The SDK moves its cursor to where each replay starts, back too (after taking a bogus event
     // that followed a reported skip, the server's head may be behind it): what follows is re-checked.
+    // Never forward: a replay that starts past the cursor sent must be explained by a resync_required.
     if (event.type === "session_connected") expected = Math.min(expected, event.data.replay_from_seq + 1);
+    // An honest resync_required: the events before the oldest retained one are gone, and it says so.
+    if (
+      event.type === "resync_required" &&
+      state.honestResyncs.has(`${event.data.last_seq}:${event.data.oldest_retained_seq}`)
+    ) {
+      expected = event.data.oldest_retained_seq;
+    }
     if (!event.logged) continue;
     const text = typeof event.data.delta === "string" ? event.data.delta.split("|")[0] : undefined;
     let announced = event.seq > expected;
@@ -551,17 +635,36 @@ function isTimeout(error: unknown): boolean {
   return error instanceof DOMException && error.name === "TimeoutError";
 }
 
+/** Everything one case draws from the PRNG, in order: its script, then how the SDK starts. */
+function drawCase(rng: Rng, sessionId: string): { script: Script; useRestHead: boolean } {
+  const script = makeScript(rng, sessionId);
+  return { script, useRestHead: rng.chance(0.1) };
+}
+
+/**
+ * A case's own PRNG for its handshakes. Apart from the script stream, so adding handshake behaviours
+ * kept every script (and case number) of earlier runs: `seed 1 case 1584` is still the same script.
+ */
+function handshakeRng(seed: number, index: number): Rng {
+  return new Rng((Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0);
+}
+
+function handshakePlan(seed: number, index: number): HandshakePlan {
+  const rng = handshakeRng(seed, index);
+  const roll = rng.float();
+  const mode = roll < 0.7 ? "honest" : roll < 0.85 ? "hostile_jump" : "forget";
+  const offline = rng.chance(0.5) ? 1 + rng.int(3) : 0;
+  const hostile = rng.pick([1, 2, 99]);
+  return { mode, offline, hostile, hostileLeft: hostile, rng };
+}
+
 /**
  * Runs up to `cases` seeded cases (fewer when `timeLimitMs` runs out) against an in-process hostile
  * server and returns one line per failure.
  */
-export async function runSdkFuzz(options: {
-  seed: number;
-  cases: number;
-  timeLimitMs: number;
-  log: (line: string) => void;
-}): Promise<{ cases: number; failures: string[] }> {
+export async function runSdkFuzz(options: SdkFuzzOptions): Promise<SdkFuzzResult> {
   const { seed, log } = options;
+  const firstCase = Math.max(0, Math.floor(options.firstCase ?? 0));
   const started = Date.now();
   const failures: string[] = [];
   const stray: string[] = [];
@@ -578,14 +681,21 @@ export async function runSdkFuzz(options: {
   const server = hostileServer();
   configure({ apiKey: API_KEY, baseUrl: server.baseUrl });
   const rng = new Rng(seed);
+  // Skipped cases draw exactly what running them would, so case numbers (and scripts) stay the same.
+  for (let i = 0; i < firstCase; i++) drawCase(rng, `ses_fuzz_${seed}_${i}`);
   let ran = 0;
   try {
-    for (let i = 0; i < options.cases; i++) {
+    for (let i = firstCase; i < firstCase + options.cases; i++) {
       const remaining = options.timeLimitMs - (Date.now() - started);
       if (remaining <= 0) break;
       const sessionId = `ses_fuzz_${seed}_${i}`;
+      const { script, useRestHead } = drawCase(rng, sessionId);
+      const plan = handshakePlan(seed, i);
       const state: CaseState = {
-        script: makeScript(rng, sessionId),
+        script,
+        plan,
+        retainedFrom: 1,
+        honestResyncs: new Set(),
         position: 0,
         bigPostsReceived: 0,
         refusals: 0,
@@ -593,7 +703,6 @@ export async function runSdkFuzz(options: {
         sentAfter1009: 0,
         connections: 0,
       };
-      const useRestHead = rng.chance(0.1);
       server.cases.set(sessionId, state);
       const outcome = await runCase(state, sessionId, CASE_TIMEOUT_MS, useRestHead);
       // Let late timers and closes surface their rejections while this case is still the current one.
@@ -601,7 +710,10 @@ export async function runSdkFuzz(options: {
       server.cases.delete(sessionId);
       ran++;
       for (const problem of [...outcome.failures, ...stray.splice(0)]) {
-        const line = `seed ${seed} case ${i}: ${problem}; script: ${state.script.description}`;
+        const line = `seed ${seed} case ${i}: ${problem}; script: ${state.script.description}; ` +
+          `handshakes=${plan.mode}${
+            plan.mode === "hostile_jump" ? `x${plan.hostile}` : ""
+          } offline=${plan.offline}`;
         failures.push(line);
         log(line);
       }

@@ -94,6 +94,11 @@ export class Connection {
     return new Connection(ws, options).#handshake();
   }
 
+  /** The `hello` this attempt sent (its `target.last_seq` is the cursor the engine resumes from). */
+  get hello(): HelloFrame {
+    return this.#options.hello;
+  }
+
   /** What the engine accepted. */
   get accepted(): EventData<"session_connected"> | undefined {
     return this.#connected;
@@ -234,6 +239,11 @@ export class Connection {
     // The engine drops sockets silent for twice its own interval, so never ping less often than that.
     const every = Math.max(1, Math.min(intervalMs, serverIntervalMs > 0 ? serverIntervalMs : intervalMs));
     this.#pingTimer = unrefTimer(setInterval(() => this.#ping(timeoutMs), every));
+  }
+
+  /** Pings now, outside the interval (a missing pong drops the socket as dead, as usual). */
+  probe(): void {
+    this.#ping(this.#options.heartbeat.timeoutMs);
   }
 
   #ping(timeoutMs: number): void {

@@ -33,6 +33,11 @@ export class Subscription {
     return this.#queue;
   }
 
+  /** True once the hub ended this listener (`closeAll`, `failAll`, `terminate`) or it was closed. */
+  get ended(): boolean {
+    return this.#closed || this.#queue.ended;
+  }
+
   /** Whether this listener wants `event` (filtering when queueing keeps unwanted events out of its queue). */
   accepts(event: SessionEvent): boolean {
     return this.#filter === undefined || this.#filter.has(event.type);

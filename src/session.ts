@@ -209,8 +209,11 @@ export class Session {
    * Several listeners at once each get every event. `break` ends only this listener; what it had not
    * read yet goes to the next `listen()` when no other listener is active. Ends normally on
    * `disconnect()` and after `session_terminated`; throws `SessionDisconnectedError` when reconnecting
-   * failed (or when the engine's logged seqs skip ahead and resuming from the last delivered event does
-   * not fill the gap), and `signal.reason` when the signal aborts.
+   * failed (or when the engine's logged seqs skip ahead, or its handshake starts the replay past the
+   * resume cursor without a `resync_required`, and resuming from the last delivered event does not fill
+   * the gap; or when it sends a valid event for a position it had sent as a malformed frame that was
+   * reported and skipped), and `signal.reason` when the signal aborts. A `resync_required` event means
+   * the engine no longer retains the events between the cursor and the replay (documented resync).
    *
    * @example Only the final message
    * ```ts
@@ -229,8 +232,19 @@ export class Session {
     const core = this.#core;
     const source = {
       async subscribe(signal: AbortSignal | undefined) {
-        if (!core.terminated) await core.ensureLink(signal, false);
-        return core.subscribe(maxSize, eventTypes && new Set(eventTypes));
+        // Subscribed before connecting, so whatever happens while the socket attaches (events, or the
+        // link ending at once) reaches this listener, in order.
+        const subscription = core.subscribe(maxSize, eventTypes && new Set(eventTypes));
+        if (core.terminated) return subscription;
+        try {
+          await core.ensureLink(signal, false);
+        } catch (error) {
+          // The link ended after it attached: the listener gets what came, then the error that ended it.
+          if (subscription.ended && !signal?.aborted) return subscription;
+          subscription.close();
+          throw error;
+        }
+        return subscription;
       },
     };
     return new Listener(source, signal);

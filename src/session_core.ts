@@ -33,7 +33,7 @@ import { checkFrameSize } from "./session_frames.ts";
 import { type LinkHandlers, SessionLink } from "./session_link.ts";
 import type { ReasonOptions, SessionOptions } from "./session_options.ts";
 import { SessionTermination } from "./session_termination.ts";
-import { SeqGaps } from "./seq_gaps.ts";
+import { type GapAction, SeqGaps } from "./seq_gaps.ts";
 import { skippedSeqOf } from "./decode.ts";
 
 const MAX_REMEMBERED_ANSWERS = 1000;
@@ -109,6 +109,18 @@ export class SessionCore {
     const link = this.#getLink();
     if (link.state === "open" || (link.state === "reconnecting" && !waitForReconnect)) return;
     await link.open(signal);
+    this.#assertLinkUsable();
+  }
+
+  /**
+   * Throws the error that ended the link when it ended (a final close, a stream it gave up on) right
+   * after attaching, while a caller was still on its way from `ensureLink()`: that caller's frame would
+   * otherwise wait for a socket that never comes. Called right before a frame is queued or sent.
+   */
+  #assertLinkUsable(): void {
+    this.assertAlive();
+    const ended = this.#link?.endedWith;
+    if (ended) throw ended;
   }
 
   /** Sends a post (or batch) and waits for its acknowledgement; re-sent after reconnects until then. */
@@ -120,6 +132,7 @@ export class SessionCore {
     this.assertAlive();
     await this.ensureLink(signal, false);
     checkFrameSize(frame, this.#maxFrameBytes, this.sessionId);
+    this.#assertLinkUsable();
     const ack = this.#outbox.addPost(key, frame);
     this.#send(frame);
     try {
@@ -136,6 +149,7 @@ export class SessionCore {
     await this.ensureLink(signal, false);
     // Checked before it is remembered: a remembered answer is re-sent on its own after reconnects.
     checkFrameSize(frame, this.#maxFrameBytes, this.sessionId);
+    this.#assertLinkUsable();
     this.#answers.set(frame.request_id, frame);
     if (this.#answers.size > MAX_REMEMBERED_ANSWERS) this.#answers.delete(this.#answers.keys().next().value!);
     this.#link?.send(frame);
@@ -145,6 +159,7 @@ export class SessionCore {
   async control(frame: CancelTurnFrame, signal: AbortSignal | undefined): Promise<void> {
     this.assertAlive();
     await this.ensureLink(signal, false);
+    this.#assertLinkUsable();
     if (!this.#link?.send(frame)) this.#outbox.addControl(frame);
   }
 
@@ -197,7 +212,7 @@ export class SessionCore {
   #handlers(): LinkHandlers {
     return {
       cursor: () => this.#hub.lastSeq,
-      onEvent: (event) => this.#onEvent(event),
+      onEvent: (event, sentCursor) => this.#onEvent(event, sentCursor),
       onOpen: () => {
         this.#rejections.cancel(); // everything waiting is sent again right now
         this.#outbox.rejectPoisoned((ids, drops) => this.#keptDropping(ids, drops));
@@ -243,17 +258,37 @@ export class SessionCore {
     }
   }
 
-  #onEvent(event: SessionEvent): void {
-    if (event.logged && this.#gaps.isGap(event.seq, this.#hub.lastSeq)) {
-      this.#onGap(event.seq);
-      return;
+  /** `sentCursor`: for the handshake answer of a new socket, the `last_seq` its `hello` carried. */
+  #onEvent(event: SessionEvent, sentCursor?: number): void {
+    const jump = sentCursor === undefined ? this.#gaps.pendingJump : undefined;
+    if (jump) {
+      // The handshake's replay started past the cursor sent: this frame must be the resync_required.
+      const cursor = this.#gaps.explainJump(event);
+      if (cursor === undefined) {
+        this.#resyncOrFail(this.#gaps.onHandshakeGap(jump.sent, jump.replayFrom, this.sessionId));
+        return;
+      }
+      this.#hub.resetCursor(cursor);
+    }
+    if (event.logged) {
+      const verdict = this.#gaps.classify(event.seq, this.#hub.lastSeq);
+      if (verdict === "gap") {
+        this.#onGap(event.seq);
+        return;
+      }
+      if (verdict === "contradiction") {
+        this.#link?.fail(this.#gaps.contradiction(event.seq, this.#hub.lastSeq, this.sessionId));
+        return;
+      }
     }
     const skipped = skippedSeqOf(event);
     if (skipped !== undefined) this.#gaps.skipped(skipped, this.#hub.lastSeq);
-    if (event.type === "session_connected") {
-      this.#gaps.reset();
-      this.#hub.resetCursor(event.data.replay_from_seq);
+    if (event.type === "session_connected" && sentCursor !== undefined) {
+      // A replay that starts past the cursor sent skips events: only a resync_required explains that,
+      // and the engine sends it right after the handshake. A ping makes sure some next frame comes.
+      this.#hub.resetCursor(this.#gaps.handshake(sentCursor, event.data.replay_from_seq));
       this.#maxFrameBytes = event.data.limits.max_frame_bytes;
+      if (this.#gaps.pendingJump) this.#link?.probe();
     }
     if (event.type === "error") {
       if (this.#rejections.handle(event)) return; // sent again later; nothing for listeners
@@ -296,7 +331,11 @@ export class SessionCore {
 
   /** Skips an event that leaves a gap: resume from the cursor (the engine replays), or give up. */
   #onGap(seq: number): void {
-    const action = this.#gaps.onGap(this.#hub.lastSeq, seq, this.sessionId);
+    this.#resyncOrFail(this.#gaps.onGap(this.#hub.lastSeq, seq, this.sessionId));
+  }
+
+  /** Resumes from the cursor (the engine replays what is missing), or gives up with the gap's error. */
+  #resyncOrFail(action: GapAction): void {
     if (action.resync) this.#link?.resync();
     else this.#link?.fail(action.error);
   }

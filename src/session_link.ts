@@ -23,8 +23,11 @@ export type LinkState = "idle" | "connecting" | "open" | "reconnecting";
 export interface LinkHandlers {
   /** The resume cursor: highest logged seq delivered. */
   cursor(): number;
-  /** An event from the current socket (the handshake answer included). */
-  onEvent(event: SessionEvent): void;
+  /**
+   * An event from the current socket. For the handshake answer (`session_connected` of a new socket),
+   * `sentCursor` is the `last_seq` its `hello` carried (0 when opening a new session).
+   */
+  onEvent(event: SessionEvent, sentCursor?: number): void;
   /** A socket attached (first time or after a reconnect): time to flush waiting frames. */
   onOpen(): void;
   /**
@@ -67,6 +70,12 @@ export class SessionLink {
   #opening: Promise<void> | undefined;
   #life = new AbortController();
   #prepared = false;
+  /**
+   * Why the link last went idle (a final close code, gave up, `fail()`, `close()`), until the next
+   * `open()` starts afresh: callers still waiting for an attach that succeeded just before the link
+   * ended get this error, instead of a link that will never deliver or send anything.
+   */
+  #ended: Error | undefined;
 
   /** A link in the idle state; `open()` attaches. */
   constructor(options: LinkOptions, handlers: LinkHandlers) {
@@ -85,11 +94,17 @@ export class SessionLink {
     return this.#sessionId;
   }
 
+  /** The error that ended the link, while it is idle because of it (cleared by the next `open()`). */
+  get endedWith(): Error | undefined {
+    return this.#state === "idle" ? this.#ended : undefined;
+  }
+
   /** Attaches when idle; waits when an attach or reconnect is under way. */
   open(signal?: AbortSignal): Promise<void> {
     if (this.#state === "open") return Promise.resolve();
     if (!this.#opening) {
       this.#life = new AbortController();
+      this.#ended = undefined;
       this.#state = "connecting";
       this.#opening = this.#firstAttach().finally(() => {
         this.#opening = undefined;
@@ -105,10 +120,12 @@ export class SessionLink {
 
   /** Closes for good (until the next `open()`): stops reconnecting and waits for sockets to close. */
   async close(): Promise<void> {
-    this.#life.abort(
-      new SessionDisconnectedError("The session was disconnected.", { sessionId: this.#sessionId }),
-    );
+    const disconnected = new SessionDisconnectedError("The session was disconnected.", {
+      sessionId: this.#sessionId,
+    });
+    this.#life.abort(disconnected);
     this.#state = "idle";
+    this.#ended = disconnected;
     const conn = this.#conn;
     this.#conn = undefined;
     const closing = [...this.#stale].map((c) => c.close(1000, "client disconnect", 1000));
@@ -175,6 +192,10 @@ export class SessionLink {
       this.#sessionId = event.sessionId;
       this.#state = "open";
       this.#handlers.onOpen();
+      if (this.#conn !== conn) return;
+      const target = conn.hello.target;
+      this.#handlers.onEvent(event, "session_id" in target ? target.last_seq ?? 0 : 0);
+      return;
     }
     if (this.#conn === conn) this.#handlers.onEvent(event);
   }
@@ -192,13 +213,24 @@ export class SessionLink {
     this.#track(this.#resume(closed));
   }
 
+  /** Pings on the open socket now (and expects the pong in time), so that some frame comes soon. */
+  probe(): void {
+    if (this.#state === "open") this.#conn?.probe();
+  }
+
   /** Ends the link with `error`, as a final close code would: listeners throw it, waiting sends fail. */
   fail(error: Error): void {
     const conn = this.#conn;
     if (!conn || this.#state !== "open") return;
     this.#retire(conn);
     void conn.close(1000, "client gave up on this stream");
+    this.#end(error);
+  }
+
+  /** The link is over (until the next `open()`): listeners throw `error`, waiting sends fail. */
+  #end(error: Error): void {
     this.#state = "idle";
+    this.#ended = error;
     this.#handlers.onEnd(error);
   }
 
@@ -214,8 +246,7 @@ export class SessionLink {
     this.#retire(conn);
     const verdict = closeVerdict(info.code);
     if (verdict.error) {
-      this.#state = "idle";
-      this.#handlers.onEnd(verdict.error(info.message ?? (info.reason || undefined), this.#sessionId));
+      this.#end(verdict.error(info.message ?? (info.reason || undefined), this.#sessionId));
       return;
     }
     this.#state = "reconnecting";
@@ -235,9 +266,8 @@ export class SessionLink {
     if (signal.aborted) throw signal.reason;
     const verdict = closeVerdict(code);
     if (verdict.error) {
-      this.#state = "idle";
       const final = verdict.error(undefined, this.#sessionId);
-      this.#handlers.onEnd(final);
+      this.#end(final);
       throw final;
     }
     this.#handlers.onDown(code === RESYNC_CLOSE_CODE ? "resync" : "closed");
@@ -272,23 +302,21 @@ export class SessionLink {
         }
         const verdict = closeVerdict(error.code);
         if (verdict.error) {
-          this.#state = "idle";
           const final = verdict.error(error.engineMessage, this.#sessionId);
-          this.#handlers.onEnd(final);
+          this.#end(final);
           throw final;
         }
         floor = verdict.minDelayMs;
         lastProblem = error.message;
       }
     }
-    this.#state = "idle";
     const gaveUp = new SessionDisconnectedError(
       `Lost the connection to session ${this.#sessionId} and could not reconnect after ` +
         `${policy.maxRetries} attempts (last problem: ${lastProblem}). The session may still be alive on the ` +
         `engine: resume it with new Session({ sessionId }) once the engine is reachable.`,
       { sessionId: this.#sessionId },
     );
-    this.#handlers.onEnd(gaveUp);
+    this.#end(gaveUp);
     throw gaveUp;
   }
 }
