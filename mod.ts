@@ -44,6 +44,7 @@ export {
   SessionDisconnectedError,
   SessionError,
   type SessionErrorOptions,
+  SessionExpiredError,
   SessionNotFoundError,
   SessionTerminatedError,
   UnprocessableEntityError,

@@ -302,6 +302,28 @@ export class SessionTerminatedError extends SessionError {
 }
 
 /**
+ * The session was idle longer than the engine keeps sessions (its `--session-idle-expiry`), and its
+ * data was removed: it can never be used again.
+ *
+ * @example
+ * ```ts
+ * import { SessionExpiredError } from "@vectorshift/sdk";
+ * const e = SessionExpiredError.forSession("ses_1");
+ * console.log(e.message);
+ * ```
+ */
+export class SessionExpiredError extends SessionError {
+  /** The standard error for an expired session id. */
+  static forSession(sessionId: string | undefined, options?: SessionErrorOptions): SessionExpiredError {
+    return new SessionExpiredError(
+      `Session ${sessionId ?? "(unknown)"} expired: it was idle longer than the engine keeps sessions, ` +
+        "and its data was removed; create a new session.",
+      { ...options, sessionId },
+    );
+  }
+}
+
+/**
  * No such session (or agent or chatbot to open one for) in the caller's organisation.
  *
  * @example

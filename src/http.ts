@@ -15,6 +15,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  SessionExpiredError,
   SessionTerminatedError,
   UnprocessableEntityError,
   VectorshiftApiError,
@@ -84,7 +85,10 @@ export async function request<T>(method: string, path: string, options: RequestO
         { cause: error },
       );
     }
-    if (error instanceof VectorshiftApiError || error instanceof SessionTerminatedError) throw error;
+    if (
+      error instanceof VectorshiftApiError || error instanceof SessionTerminatedError ||
+      error instanceof SessionExpiredError
+    ) throw error;
     if (error instanceof SyntaxError) {
       throw new ApiConnectionError(`${method} ${path} returned a body that is not JSON.`, { cause: error });
     }
@@ -103,15 +107,33 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Builds the error class for an HTTP status; 410 on a session path is {@link SessionTerminatedError}. */
+/**
+ * Builds the error class for an HTTP status; 410 on a session path is {@link SessionTerminatedError},
+ * or {@link SessionExpiredError} when the body's `code` says the session expired.
+ */
 function apiError(status: number, method: string, endpoint: string, rawResponse: string): Error {
   const errorMessage = parseErrorMessage(rawResponse) || `HTTP ${status}`;
   if (status === 410) {
     const sessionId = /^\/v1\/sessions\/([^/]+)/.exec(endpoint)?.[1];
-    if (sessionId !== undefined) return SessionTerminatedError.forSession(decodeURIComponent(sessionId));
+    if (sessionId !== undefined) {
+      const id = decodeURIComponent(sessionId);
+      return errorCode(rawResponse) === "session_expired"
+        ? SessionExpiredError.forSession(id)
+        : SessionTerminatedError.forSession(id);
+    }
   }
   const Class = BY_STATUS[status] ?? (status >= 500 ? InternalServerError : VectorshiftApiError);
   return new Class({ statusCode: status, method, endpoint, errorMessage, rawResponse });
+}
+
+/** The machine-readable `code` of an error body, if it has one. */
+function errorCode(raw: string): string | undefined {
+  try {
+    const body = JSON.parse(raw) as { code?: unknown };
+    return typeof body.code === "string" ? body.code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Best effort: the first of `error`, `message`, `detail`, `errors` that holds something readable. */

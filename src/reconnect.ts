@@ -9,6 +9,7 @@ import { definedOnly } from "./defined.ts";
 import {
   AuthenticationError,
   SessionError,
+  SessionExpiredError,
   SessionNotFoundError,
   SessionTerminatedError,
   VectorshiftError,
@@ -102,6 +103,7 @@ const FINAL: ReadonlyMap<number, NonNullable<CloseVerdict["error"]>> = new Map<
       { sessionId },
     )],
   [CloseCode.session_terminated, (_message, sessionId) => SessionTerminatedError.forSession(sessionId)],
+  [CloseCode.session_expired, (_message, sessionId) => SessionExpiredError.forSession(sessionId)],
   [
     CloseCode.bad_handshake,
     (message, sessionId) =>

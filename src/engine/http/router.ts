@@ -111,7 +111,7 @@ export class Router {
       response = await this.#dispatch(request, seen);
     } catch (error) {
       if (error instanceof ApiError) {
-        response = errorResponse(error.status, error.message, error.headers);
+        response = errorResponse(error.status, error.message, error.headers, error.code);
       } else {
         this.#log(
           `http: internal error on ${request.method} ${new URL(request.url).pathname}: ${
