@@ -2,12 +2,14 @@
  * Runs `fuzz/engine_server.ts` as a child process and watches it from outside: its stderr for crash
  * signatures, its exit (any exit during the attack is a crash), and its resident memory
  * (`VmRSS` of `/proc/<pid>/status`), so a defect that kills, wedges or bloats the engine is seen even
- * though no single request reports it.
+ * though no single request reports it. Every {@link MEMORY_REPORT_MS} it also asks the engine what its
+ * memory is (SIGUSR1: a full GC, then `Deno.memoryUsage()`) and counts its sessions (`GET /metrics`),
+ * so a high RSS can be told apart: live heap, external buffers, or pages V8 has not returned.
  *
  * @module
  */
 import type { EngineOptions } from "../src/engine/mod.ts";
-import type { EngineReady } from "./engine_server.ts";
+import { type EngineMemoryLine, type EngineReady, MEMORY_LINE } from "./engine_server.ts";
 
 /** Stderr lines that mean the engine hit a bug, whatever it was doing. */
 export const CRASH_SIGNATURES =
@@ -21,12 +23,39 @@ export interface EngineWatch {
   onExit(code: number, signal: string | null, lastLines: string[]): void;
   /** A new RSS peak above the bound (reported once per run of the engine). */
   onRssOverBound(bytes: number): void;
+  /** A memory report (every {@link MEMORY_REPORT_MS} and when asked). */
+  onMemory?(sample: EngineMemorySample): void;
+}
+
+/** One memory report of the engine; bytes. */
+export interface EngineMemorySample extends EngineMemoryLine {
+  /** Seconds since this engine started. */
+  atS: number;
+  /** Sessions by state from `GET /metrics` (-1 when it did not answer). */
+  sessionsActive: number;
+  sessionsTerminated: number;
 }
 
 const SERVER = new URL("./engine_server.ts", import.meta.url);
 const START_TIMEOUT_MS = 30_000;
 const RSS_SAMPLE_MS = 500;
 const STOP_TIMEOUT_MS = 5000;
+/** How often the engine is asked for a memory report during a run. */
+export const MEMORY_REPORT_MS = 20_000;
+const MEMORY_ANSWER_MS = 10_000;
+
+/** Sessions by state, from the engine's Prometheus text. */
+async function sessionCounts(url: string): Promise<{ active: number; terminated: number }> {
+  try {
+    const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(MEMORY_ANSWER_MS) }))
+      .text();
+    const count = (state: string) =>
+      Number(new RegExp(`^vectorshift_sessions\\{state="${state}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? -1);
+    return { active: count("active"), terminated: count("terminated") };
+  } catch {
+    return { active: -1, terminated: -1 };
+  }
+}
 
 /**
  * Resident set size of a process in bytes, or undefined when it cannot be read (not Linux, gone).
@@ -79,6 +108,11 @@ export class EngineProcess {
   #stopping = false;
   #exited = false;
   #rssReported = false;
+  readonly #started = performance.now();
+  readonly #memoryTimer: ReturnType<typeof setInterval>;
+  /** Waiters for the next `[engine-memory]` line. */
+  #memoryWaiters: ((line: EngineMemoryLine | undefined) => void)[] = [];
+  readonly #watch: EngineWatch;
 
   private constructor(
     child: Deno.ChildProcess,
@@ -90,8 +124,19 @@ export class EngineProcess {
     this.#child = child;
     this.ready = ready;
     this.#stdin = child.stdin.getWriter();
+    this.#watch = watch;
     const stderr = (async () => {
       for await (const line of lines(child.stderr)) {
+        if (line.startsWith(MEMORY_LINE)) {
+          let report: EngineMemoryLine | undefined;
+          try {
+            report = JSON.parse(line.slice(MEMORY_LINE.length)) as EngineMemoryLine;
+          } catch {
+            // A torn line: the waiters get nothing and time out as if it never came.
+          }
+          if (report) { for (const waiter of this.#memoryWaiters.splice(0)) waiter(report); }
+          continue;
+        }
         this.#lastLines.push(line);
         if (this.#lastLines.length > 50) this.#lastLines.shift();
         if (CRASH_SIGNATURES.test(line)) watch.onCrashLine(line);
@@ -117,16 +162,28 @@ export class EngineProcess {
         watch.onRssOverBound(rss);
       }
     }, RSS_SAMPLE_MS);
+    this.#memoryTimer = setInterval(() => void this.memory(), MEMORY_REPORT_MS);
   }
 
-  /** Starts an engine with `options` (two keys, short timeouts: see `run.ts`). */
+  /**
+   * Starts an engine with `options` (two keys, short timeouts: see `run.ts`); `v8Flags` are added to
+   * its `--v8-flags` (after `--expose-gc`), for memory experiments.
+   */
   static async start(
     options: EngineOptions,
     watch: EngineWatch,
     maxRssBytes: number,
+    v8Flags: readonly string[] = [],
   ): Promise<EngineProcess> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", "--allow-net=127.0.0.1", SERVER.pathname, JSON.stringify(options)],
+      args: [
+        "run",
+        "--quiet",
+        "--allow-net=127.0.0.1",
+        `--v8-flags=${["--expose-gc", ...v8Flags].join(",")}`,
+        SERVER.pathname,
+        JSON.stringify(options),
+      ],
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -137,7 +194,11 @@ export class EngineProcess {
       new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), START_TIMEOUT_MS)),
     ]);
     if (first === "timeout" || first.done) {
-      child.kill("SIGKILL");
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // It already exited (a bad option or flag): its stderr says why.
+      }
       const errors = await new Response(child.stderr).text().catch(() => "");
       await child.status;
       await child.stdin.close().catch(() => {});
@@ -169,10 +230,42 @@ export class EngineProcess {
     return rss ?? 0;
   }
 
+  /**
+   * Asks the engine for a memory report (SIGUSR1) and counts its sessions; undefined when it does not
+   * answer (gone, or busy for {@link MEMORY_ANSWER_MS}). Also passed to `onMemory`.
+   */
+  async memory(): Promise<EngineMemorySample | undefined> {
+    if (this.#exited || this.#stopping) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answer = new Promise<EngineMemoryLine | undefined>((resolve) => {
+      this.#memoryWaiters.push(resolve);
+      timer = setTimeout(() => resolve(undefined), MEMORY_ANSWER_MS);
+    });
+    try {
+      this.#child.kill("SIGUSR1");
+    } catch {
+      return undefined;
+    }
+    const [line, sessions] = await Promise.all([answer, sessionCounts(this.ready.url)]);
+    clearTimeout(timer);
+    if (!line) return undefined;
+    this.#peakRss = Math.max(this.#peakRss, line.rssBeforeGc, line.rss);
+    const sample: EngineMemorySample = {
+      atS: Math.round((performance.now() - this.#started) / 100) / 10,
+      ...line,
+      sessionsActive: sessions.active,
+      sessionsTerminated: sessions.terminated,
+    };
+    this.#watch.onMemory?.(sample);
+    return sample;
+  }
+
   /** Stops the engine (SIGTERM, then SIGKILL) and releases every stream. */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#sampler);
+    clearInterval(this.#memoryTimer);
+    for (const waiter of this.#memoryWaiters.splice(0)) waiter(undefined);
     await this.#stdin.close().catch(() => {});
     if (!this.#exited) {
       try {

@@ -39,6 +39,8 @@ export interface FuzzOptions {
   httpIdleLimitMs: number;
   /** Engine restarts allowed after crashes before the run gives up. */
   maxRestarts: number;
+  /** Extra V8 flags for the engine process (memory experiments), such as `--max-old-space-size=256`. */
+  engineV8Flags: string[];
   /** Only this case (`ws:N`, `rest:N`, `raw:N`, `conn:N`), for replaying a failure. */
   replay: string | undefined;
   /** Write the summary to `fuzz/results/latest.json`. */
@@ -65,6 +67,7 @@ export const DEFAULTS: FuzzOptions = {
   maxFrameBytes: 8 * 1024 * 1024,
   httpIdleLimitMs: 60_000,
   maxRestarts: 20,
+  engineV8Flags: [],
   replay: undefined,
   writeResults: false,
   verbose: false,
@@ -99,6 +102,8 @@ phase (fuzz/sdk_hostile.ts, when present). Exits 1 on any failure. Every case is
                            4.5M-character base64 file must fit in one frame to reach the decoder)
   --http-idle-limit-ms N   an idle or half-sent HTTP connection still open after this fails (default ${DEFAULTS.httpIdleLimitMs})
   --max-restarts N         engine restarts after crashes before giving up (default ${DEFAULTS.maxRestarts})
+  --engine-v8-flags F,G    extra V8 flags for the engine process (it always gets --expose-gc, for its
+                           memory reports), e.g. --max-old-space-size=256
   --replay PHASE:N         run only case N of PHASE (ws, conn, raw, rest) to reproduce a failure
   --write-results          also write the summary to fuzz/results/latest.json
   --verbose                print failures as they happen and progress every few seconds
@@ -126,7 +131,11 @@ export function parseArgs(args: readonly string[]): FuzzOptions | "help" {
     "--max-restarts": (n) => options.maxRestarts = n,
   };
   for (let i = 0; i < args.length; i++) {
-    const [flag = "", inline] = (args[i] ?? "").split("=", 2) as [string, string | undefined];
+    const arg = args[i] ?? "";
+    const eq = arg.indexOf("=");
+    // `--flag=value` keeps every `=` of the value (`--engine-v8-flags=--max-old-space-size=256`).
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const inline = eq < 0 ? undefined : arg.slice(eq + 1);
     const value = (): string => {
       const v = inline ?? args[++i];
       if (v === undefined) throw new Error(`${flag} needs a value; see --help.`);
@@ -136,6 +145,7 @@ export function parseArgs(args: readonly string[]): FuzzOptions | "help" {
     if (flag === "--write-results") options.writeResults = true;
     else if (flag === "--verbose") options.verbose = true;
     else if (flag === "--replay") options.replay = value();
+    else if (flag === "--engine-v8-flags") options.engineV8Flags = value().split(",").filter(Boolean);
     else if (flag === "--seed") {
       const v = value();
       options.seed = v === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(v);

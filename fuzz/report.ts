@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { FuzzSummary } from "./run.ts";
+import { formatMemory, type FuzzSummary } from "./run.ts";
 
 const RESULTS = new URL("./results/latest.json", import.meta.url);
 
@@ -24,6 +24,8 @@ export function formatSummary(s: FuzzSummary): string {
     `closes without a code      ${s.closesWithoutCode}`,
     `sockets past timeout       ${s.socketsPastTimeout}`,
     `peak engine RSS            ${s.peakEngineRssMiB} MiB (bound ${s.options.maxRssBytes / 2 ** 20} MiB)`,
+    `engine memory at peak      ${s.engineMemory.peak ? formatMemory(s.engineMemory.peak) : "no report"}`,
+    `engine memory at the end   ${s.engineMemory.end ? formatMemory(s.engineMemory.end) : "no report"}`,
     `well-behaved client RTT    p50 ${s.observer.p50Ms} ms, p99 ${s.observer.p99Ms} ms, max ${s.observer.maxMs} ms over ${s.observer.pings} pings (bounds p99 ${s.options.p99RttMs} ms, max ${s.options.maxRttMs} ms); ${s.observer.acks}/${s.observer.posts} posts acknowledged`,
     `close codes seen           ${JSON.stringify(c.closeCodes)}`,
     `error codes seen           ${JSON.stringify(c.errorCodes)}`,

@@ -8,7 +8,7 @@
  */
 import { connWorker } from "./conn_attack.ts";
 import { type Counters, type FuzzContext, newCounters, type Phase, Schedule } from "./context.ts";
-import { EngineProcess } from "./engine_process.ts";
+import { type EngineMemorySample, EngineProcess } from "./engine_process.ts";
 import { type Finding, Findings } from "./findings.ts";
 import { createFixtures } from "./fixtures.ts";
 import { observe, ObserverStats } from "./observer.ts";
@@ -34,6 +34,11 @@ export interface FuzzSummary {
   closesWithoutCode: number;
   socketsPastTimeout: number;
   peakEngineRssMiB: number;
+  /**
+   * Engine memory reports (after a full GC): the one with the highest RSS, and the last one, taken
+   * once the attack had stopped.
+   */
+  engineMemory: { peak: EngineMemorySample | undefined; end: EngineMemorySample | undefined };
   observer: { pings: number; p50Ms: number; p99Ms: number; maxMs: number; posts: number; acks: number };
   sdk: SdkResult;
   failureCounts: Record<string, number>;
@@ -63,6 +68,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
   const timeUp = setTimeout(() => overall.abort(), options.timeLimitMs);
   const stats = new ObserverStats();
   let peakRss = 0;
+  const memory: FuzzSummary["engineMemory"] = { peak: undefined, end: undefined };
   let crashes = 0;
   let idleDone = options.replay !== undefined;
   try {
@@ -72,37 +78,46 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
         findings.suspects().slice(0, 12).map((s) => `${s.phase}:${s.index} ${s.input.slice(0, 80)}`).join(
           " || ",
         );
-      const engine = await EngineProcess.start({
-        apiKeys: [`vs-fuzz-attacker-${options.seed}`, `vs-fuzz-observer-${options.seed}`],
-        handshakeTimeoutMs: options.handshakeTimeoutMs,
-        heartbeatIntervalMs: options.heartbeatIntervalMs,
-        maxFrameBytes: options.maxFrameBytes,
-        offlineModel: { tokensPerSecond: 0 },
-        // The attacker must reach deep code, not the rate limiter: one key sends tens of thousands of frames.
-        rateLimit: { framesPerSecond: 100_000, burst: 100_000 },
-      }, {
-        onCrashLine: (line) =>
-          findings.fail(
-            "engine_error_line",
-            normalize(line),
-            findings.suspects()[0],
-            `${line} | suspects: ${suspects()}`,
-          ),
-        onExit: (code, signal, last) => {
-          crashes++;
-          const why = last.filter((l) => /Error|panicked|error:/i.test(l)).slice(-2).join(" / ") ||
-            `exit ${code} ${signal ?? ""}`;
-          findings.fail("engine_crash", normalize(why), findings.suspects()[0], `suspects: ${suspects()}`);
-          round.abort();
+      const engine = await EngineProcess.start(
+        {
+          apiKeys: [`vs-fuzz-attacker-${options.seed}`, `vs-fuzz-observer-${options.seed}`],
+          handshakeTimeoutMs: options.handshakeTimeoutMs,
+          heartbeatIntervalMs: options.heartbeatIntervalMs,
+          maxFrameBytes: options.maxFrameBytes,
+          offlineModel: { tokensPerSecond: 0 },
+          // The attacker must reach deep code, not the rate limiter: one key sends tens of thousands of frames.
+          rateLimit: { framesPerSecond: 100_000, burst: 100_000 },
         },
-        onRssOverBound: (bytes) =>
-          findings.fail(
-            "engine_rss",
-            `engine RSS above ${options.maxRssBytes / 2 ** 20} MiB`,
-            findings.suspects()[0],
-            `${Math.round(bytes / 2 ** 20)} MiB; suspects: ${suspects()}`,
-          ),
-      }, options.maxRssBytes);
+        {
+          onCrashLine: (line) =>
+            findings.fail(
+              "engine_error_line",
+              normalize(line),
+              findings.suspects()[0],
+              `${line} | suspects: ${suspects()}`,
+            ),
+          onExit: (code, signal, last) => {
+            crashes++;
+            const why = last.filter((l) => /Error|panicked|error:/i.test(l)).slice(-2).join(" / ") ||
+              `exit ${code} ${signal ?? ""}`;
+            findings.fail("engine_crash", normalize(why), findings.suspects()[0], `suspects: ${suspects()}`);
+            round.abort();
+          },
+          onRssOverBound: (bytes) =>
+            findings.fail(
+              "engine_rss",
+              `engine RSS above ${options.maxRssBytes / 2 ** 20} MiB`,
+              findings.suspects()[0],
+              `${Math.round(bytes / 2 ** 20)} MiB; suspects: ${suspects()}`,
+            ),
+          onMemory: (sample) => {
+            if (sample.rssBeforeGc > (memory.peak?.rssBeforeGc ?? -1)) memory.peak = sample;
+            log(`engine memory: ${formatMemory(sample)}`);
+          },
+        },
+        options.maxRssBytes,
+        options.engineV8Flags,
+      );
       counters.engineStarts++;
       const signal = AbortSignal.any([overall.signal, round.signal]);
       try {
@@ -150,6 +165,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
       } catch (error) {
         if (!signal.aborted) throw error;
       } finally {
+        memory.end = await engine.memory() ?? memory.end;
         await engine.sampleRss();
         peakRss = Math.max(peakRss, engine.peakRss);
         if (!round.signal.aborted && engine.exited) round.abort();
@@ -199,6 +215,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
     closesWithoutCode: counts.ws_close_without_code ?? 0,
     socketsPastTimeout: counts.ws_past_timeout ?? 0,
     peakEngineRssMiB: Math.round(peakRss / 2 ** 20),
+    engineMemory: memory,
     observer: {
       pings: stats.rtts.length,
       p50Ms: round2(stats.quantile(0.5)),
@@ -212,6 +229,18 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
     failures: findings.distinct(),
     casesStarted: schedule.started,
   };
+}
+
+/** One memory report on one line, in MiB. */
+export function formatMemory(m: EngineMemorySample): string {
+  const mib = (n: number) => `${Math.round(n / 2 ** 20)}`;
+  return `at ${m.atS} s: RSS ${mib(m.rssBeforeGc)} MiB (${mib(m.rss)} after GC), heap used ${
+    mib(m.heapUsed)
+  } of ${mib(m.heapTotal)} MiB, external ${
+    mib(m.external)
+  } MiB, ${m.sessionsActive} active / ${m.sessionsTerminated} terminated sessions${
+    m.gc ? `, GC ${m.gcMs} ms` : ", no GC (--expose-gc missing)"
+  }`;
 }
 
 function round2(n: number): number {
