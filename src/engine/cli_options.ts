@@ -416,6 +416,14 @@ export const SETTINGS: readonly Setting[] = [
     set: (s, v) => s.engine.maxSessionMessages = v,
   }),
   row({
+    flag: "--max-waiting-bytes",
+    env: "VECTORSHIFT_MAX_WAITING_BYTES",
+    type: integer(1024),
+    shownDefault: "8388608",
+    description: "Most bytes of posts waiting for their turn in one session; later posts get limit_exceeded.",
+    set: (s, v) => s.engine.maxWaitingBytes = v,
+  }),
+  row({
     flag: "--max-memory-messages",
     env: "VECTORSHIFT_MAX_MEMORY_MESSAGES",
     type: integer(1),

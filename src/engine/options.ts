@@ -150,6 +150,12 @@ export interface EngineOptions {
    */
   maxPostsPerTurn?: number;
   /**
+   * Most bytes (text and base64) of posts waiting for their turn in one session; a post beyond it is
+   * refused with `limit_exceeded` (send it again once a turn completes).
+   * @default {8388608}
+   */
+  maxWaitingBytes?: number;
+  /**
    * Most user messages one session accepts; later posts are refused with `limit_exceeded` (start a new
    * session). Bounds a session's history and idempotency receipts.
    * @default {10000}
@@ -245,6 +251,7 @@ export interface ResolvedOptions {
   maxPendingHandshakes: number;
   maxPostsPerTurn: number;
   maxSessionMessages: number;
+  maxWaitingBytes: number;
   maxMemoryMessages: number;
   maxMemoryBytes: number;
   httpIdleTimeoutMs: number;
@@ -309,6 +316,7 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxPendingHandshakes: positive("maxPendingHandshakes", options.maxPendingHandshakes, 1000, 1),
     maxPostsPerTurn: positive("maxPostsPerTurn", options.maxPostsPerTurn, 32, 1),
     maxSessionMessages: positive("maxSessionMessages", options.maxSessionMessages, 10_000, 1),
+    maxWaitingBytes: positive("maxWaitingBytes", options.maxWaitingBytes, 8 * 1024 * 1024, 1024),
     maxMemoryMessages: positive("maxMemoryMessages", options.maxMemoryMessages, 200, 1),
     maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 1024 * 1024, 1024),
     httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 0),

@@ -49,6 +49,7 @@ Deno.test("every EngineOptions field that fits a command line has a flag", () =>
     maxPendingHandshakes: ["--max-pending-handshakes"],
     maxPostsPerTurn: ["--max-posts-per-turn"],
     maxSessionMessages: ["--max-session-messages"],
+    maxWaitingBytes: ["--max-waiting-bytes"],
     maxMemoryMessages: ["--max-memory-messages"],
     maxMemoryBytes: ["--max-memory-bytes"],
     httpIdleTimeoutMs: ["--http-idle-timeout-ms"],

@@ -121,3 +121,37 @@ Deno.test("session memory replaces the oldest attachments with a note before it 
   const last = memory[2]!;
   assert.ok(last.role === "user" && last.content[1]?.kind === "file", "the newest file is kept");
 });
+
+Deno.test("posts waiting for their turn are bounded in bytes: one more gets limit_exceeded naming it", async () => {
+  await using engine = await testEngine({ maxWaitingBytes: 2048, coalesceMs: 200 });
+  const agent = await createAgent(engine);
+  const { client } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  client.post("a", "x".repeat(1500));
+  assert.equal((await client.next("message_posted")).data.post_id, "a");
+  client.post("b", "y".repeat(1500)); // still within the coalescing window: 3,000 bytes would wait
+  const refused = await client.next("error");
+  assert.equal(refused.data.code, "limit_exceeded");
+  assert.equal(refused.data.post_id, "b");
+  assert.match(refused.data.error, /Wait for a message_complete, then send it again/);
+  await client.next("message_complete");
+  client.post("b", "y".repeat(1500)); // once the turn ran, the same post is accepted
+  assert.equal((await client.next("message_posted")).data.post_id, "b");
+  await client.close();
+});
+
+Deno.test("an approval answer's confirm is bounded: 100 KB of overrides get invalid_frame naming the request", async () => {
+  await using engine = await testEngine();
+  const agent = await createAgent(engine);
+  const { client } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  client.send({
+    type: "approval_response",
+    request_id: "approval_x",
+    approved: true,
+    confirm: { note: "z".repeat(100_000) },
+  });
+  const refused = await client.next("error");
+  assert.equal(refused.data.code, "invalid_frame");
+  assert.equal(refused.data.request_id, "approval_x");
+  assert.match(refused.data.error, /at most 65536/);
+  await client.close();
+});

@@ -14,7 +14,8 @@ export type PostOutcome =
   | { duplicate: false; posts: TurnPost[] }
   | { duplicate: true; receipt: PostReceipt }
   | { reused: string }
-  | { limit: number };
+  | { limit: number }
+  | { busy: number };
 
 /** The content type and text a user message shows in the history. */
 function describe(content: ContentPart): { content_type: string; text: string } {

@@ -226,6 +226,8 @@ export class SessionRuntime implements TurnScope {
   /** Applies a post and schedules its turn; a duplicate changes nothing. */
   async post(message: UserMessage): Promise<PostOutcome> {
     this.touch();
+    const busy = this.#busy([message]);
+    if (busy) return busy;
     const outcome = await this.#posts.post(message);
     if ("posts" in outcome) {
       const [post] = outcome.posts;
@@ -240,6 +242,8 @@ export class SessionRuntime implements TurnScope {
   /** Applies a batch as exactly one turn; a duplicate changes nothing. */
   async batch(batchId: string, messages: UserMessage[]): Promise<PostOutcome> {
     this.touch();
+    const busy = this.#busy(messages);
+    if (busy) return busy;
     const outcome = await this.#posts.batch(batchId, messages);
     if ("posts" in outcome) {
       this.emit("messages_posted", {
@@ -251,6 +255,23 @@ export class SessionRuntime implements TurnScope {
       this.#runner.batch(outcome.posts);
     }
     return outcome;
+  }
+
+  /**
+   * Refuses new posts while the ones already waiting for a turn hold more than `maxWaitingBytes`: a
+   * client that posts faster than turns run cannot grow the engine's memory without bound.
+   */
+  #busy(messages: UserMessage[]): PostOutcome | undefined {
+    const limit = this.ctx.options.maxWaitingBytes;
+    const waiting = this.#runner.waitingBytes;
+    if (waiting === 0) return undefined;
+    let adding = 0;
+    for (const message of messages) {
+      for (const part of [message.content, ...(message.files ?? [])]) {
+        adding += part.kind === "text" ? part.text.length : part.data_base64.length;
+      }
+    }
+    return waiting + adding > limit ? { busy: limit } : undefined;
   }
 
   /** Applies an approval answer. */

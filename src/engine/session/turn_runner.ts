@@ -54,6 +54,16 @@ export class TurnRunner {
     this.#timing = timing;
   }
 
+  /** Size of the posts waiting for a turn (text and base64), for the engine's per-session bound. */
+  get waitingBytes(): number {
+    let bytes = 0;
+    for (const post of this.#window) bytes += postBytes(post);
+    for (const work of this.#queue) {
+      if ("posts" in work) { for (const post of work.posts) bytes += postBytes(post); }
+    }
+    return bytes;
+  }
+
   /** True while a turn runs. */
   get generating(): boolean {
     return this.#running !== undefined;
@@ -157,4 +167,11 @@ export class TurnRunner {
     });
     this.#running = { controller, done };
   }
+}
+
+/** Size of a post as it is held in memory: its text and its files' base64. */
+export function postBytes(post: TurnPost): number {
+  let bytes = 0;
+  for (const part of post.parts) bytes += part.kind === "text" ? part.text.length : part.data_base64.length;
+  return bytes;
 }

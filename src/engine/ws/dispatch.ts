@@ -12,6 +12,9 @@ import type { SessionRegistry } from "../session/registry.ts";
 import type { SessionRuntime } from "../session/session_runtime.ts";
 import type { ErrorFields, FrameRef } from "./frame_ref.ts";
 
+/** Largest `confirm` of an approval answer, as JSON: it is logged with the tool call it overrides. */
+const MAX_CONFIRM_BYTES = 64 * 1024;
+
 /** What the dispatcher may do on its socket. */
 export interface FrameReplies {
   /** Sends a serialized frame to this socket only. */
@@ -83,6 +86,13 @@ function checkMessages(
 }
 
 function refusedError(replies: FrameReplies, outcome: PostOutcome, ref: FrameRef): void {
+  if ("busy" in outcome) {
+    replies.error(
+      "limit_exceeded",
+      `Posts waiting for their turn in this session already hold over ${outcome.busy} bytes; nothing was applied. Wait for a message_complete, then send it again (same id).`,
+      { ...ref, details: { waiting_limit_bytes: outcome.busy } },
+    );
+  }
   if ("limit" in outcome) {
     replies.error(
       "limit_exceeded",
@@ -130,6 +140,15 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
       return;
     }
     case "approval_response": {
+      const confirmBytes = frame.confirm === undefined ? 0 : JSON.stringify(frame.confirm).length;
+      if (confirmBytes > MAX_CONFIRM_BYTES) {
+        replies.error(
+          "invalid_frame",
+          `confirm is ${confirmBytes} bytes of JSON; at most ${MAX_CONFIRM_BYTES} (it overrides tool arguments). Send smaller overrides.`,
+          { request_id: frame.request_id, details: { bytes: confirmBytes, limit: MAX_CONFIRM_BYTES } },
+        );
+        return;
+      }
       const outcome = runtime.answer(frame);
       if (outcome === "not_found") {
         replies.error(
