@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import type { ServerEvent } from "../../src/generated/protocol.ts";
 import type { components } from "../../src/generated/rest.ts";
 import { createAgent, metric, rest, testEngine } from "./support/engine_fixture.ts";
+import { startEngineWithStore } from "../../src/engine/engine.ts";
+import { MemoryStore } from "../../src/engine/store/memory_store.ts";
 import { type Ev, TestClient } from "./support/ws_client.ts";
 
 type Tool = components["schemas"]["Tool"];
@@ -224,4 +226,26 @@ Deno.test("terminate while awaiting approval stops the turn at once", async () =
   assert.equal(await metric(engine, "vectorshift_active_generations"), 0);
   await client.next("session_terminated");
   await client.closed;
+});
+
+Deno.test("documents added over REST are searchable again after a restart on the same store", async () => {
+  const store = new MemoryStore();
+  {
+    await using first = await startEngineWithStore({ port: 0, apiKeys: ["vs-docs"] }, store);
+    const added = await rest(first, "POST", "/v1/knowledge/documents", {
+      title: "Warranty",
+      text: "The warranty lasts three years.",
+    });
+    assert.equal(added.status, 201);
+  }
+  await using engine = await startEngineWithStore(
+    { port: 0, apiKeys: ["vs-docs"], offlineModel: { tokensPerSecond: 0 } },
+    store,
+  );
+  const agent = await createAgent(engine, { tools: [{ name: "kb", tool_type: "knowledge_search" }] });
+  const { client } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  client.post("q", "Search the docs for warranty");
+  const search = await client.next("search_result");
+  assert.equal(search.data.results[0]?.title, "Warranty");
+  await client.close();
 });
