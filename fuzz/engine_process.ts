@@ -180,6 +180,10 @@ export class EngineProcess {
         "run",
         "--quiet",
         "--allow-net=127.0.0.1",
+        // Only the engine's own data directory, when it has one (the standalone engine's SQLite store).
+        ...(options.dataDir === undefined
+          ? []
+          : [`--allow-read=${options.dataDir}`, `--allow-write=${options.dataDir}`]),
         `--v8-flags=${["--expose-gc", ...v8Flags].join(",")}`,
         SERVER.pathname,
         JSON.stringify(options),

@@ -41,6 +41,8 @@ export interface FuzzOptions {
   maxRestarts: number;
   /** Extra V8 flags for the engine process (memory experiments), such as `--max-old-space-size=256`. */
   engineV8Flags: string[];
+  /** Attack the in-memory store instead of SQLite (the standalone engine's default). */
+  memoryStore: boolean;
   /** Only this case (`ws:N`, `rest:N`, `raw:N`, `conn:N`), for replaying a failure. */
   replay: string | undefined;
   /** Write the summary to `fuzz/results/latest.json`. */
@@ -68,6 +70,7 @@ export const DEFAULTS: FuzzOptions = {
   httpIdleLimitMs: 60_000,
   maxRestarts: 20,
   engineV8Flags: [],
+  memoryStore: false,
   replay: undefined,
   writeResults: false,
   verbose: false,
@@ -102,6 +105,8 @@ phase (fuzz/sdk_hostile.ts, when present). Exits 1 on any failure. Every case is
                            4.5M-character base64 file must fit in one frame to reach the decoder)
   --http-idle-limit-ms N   an idle or half-sent HTTP connection still open after this fails (default ${DEFAULTS.httpIdleLimitMs})
   --max-restarts N         engine restarts after crashes before giving up (default ${DEFAULTS.maxRestarts})
+  --memory-store           attack the engine on its in-memory store (default: SQLite in a temp directory,
+                           as the standalone engine runs)
   --engine-v8-flags F,G    extra V8 flags for the engine process (it always gets --expose-gc, for its
                            memory reports), e.g. --max-old-space-size=256
   --replay PHASE:N         run only case N of PHASE (ws, conn, raw, rest) to reproduce a failure
@@ -144,6 +149,7 @@ export function parseArgs(args: readonly string[]): FuzzOptions | "help" {
     if (flag === "--help" || flag === "-h") return "help";
     if (flag === "--write-results") options.writeResults = true;
     else if (flag === "--verbose") options.verbose = true;
+    else if (flag === "--memory-store") options.memoryStore = true;
     else if (flag === "--replay") options.replay = value();
     else if (flag === "--engine-v8-flags") options.engineV8Flags = value().split(",").filter(Boolean);
     else if (flag === "--seed") {

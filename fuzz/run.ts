@@ -69,6 +69,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
   const stats = new ObserverStats();
   let peakRss = 0;
   const memory: FuzzSummary["engineMemory"] = { peak: undefined, end: undefined };
+  const dataDir = await Deno.makeTempDir({ prefix: "vectorshift-fuzz-" });
   let crashes = 0;
   let idleDone = options.replay !== undefined;
   try {
@@ -87,6 +88,8 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
           offlineModel: { tokensPerSecond: 0 },
           // The attacker must reach deep code, not the rate limiter: one key sends tens of thousands of frames.
           rateLimit: { framesPerSecond: 100_000, burst: 100_000 },
+          // The standalone engine's default: state in SQLite, so memory holds only the sessions in use.
+          ...(options.memoryStore ? {} : { dataDir }),
         },
         {
           onCrashLine: (line) =>
@@ -176,6 +179,7 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
     }
   } finally {
     clearTimeout(timeUp);
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   const left = Math.max(10_000, options.timeLimitMs - (performance.now() - started));
   const sdk = options.replay === undefined

@@ -416,6 +416,14 @@ export const SETTINGS: readonly Setting[] = [
     set: (s, v) => s.engine.maxSessionMessages = v,
   }),
   row({
+    flag: "--idle-eviction-ms",
+    env: "VECTORSHIFT_IDLE_EVICTION_MS",
+    type: integer(1),
+    shownDefault: "30000",
+    description: "A session with no socket and no turn this long leaves memory (the store keeps it).",
+    set: (s, v) => s.engine.idleEvictionMs = v,
+  }),
+  row({
     flag: "--max-waiting-bytes",
     env: "VECTORSHIFT_MAX_WAITING_BYTES",
     type: integer(1024),

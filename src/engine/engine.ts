@@ -134,6 +134,12 @@ export async function startEngineWithStore(
     }, Math.max(1000, Math.min(60_000, resolved.sessionIdleExpiryMs / 10)))
     : undefined;
   if (expiry !== undefined) Deno.unrefTimer(expiry);
+  // Sessions unused for a while leave memory (the store has them): memory follows the sessions in use.
+  const eviction = setInterval(
+    () => registry.evictIdle(resolved.idleEvictionMs),
+    Math.max(50, Math.min(10_000, resolved.idleEvictionMs / 2)),
+  );
+  Deno.unrefTimer(eviction);
   const router = new Router([
     ...healthRoutes(ctx, performance.now()),
     ...agentRoutes(ctx, registry),
@@ -213,6 +219,7 @@ export async function startEngineWithStore(
       const finished = Promise.all(open.map((c) => Promise.all([c.closed, c.drained])));
       await waitAtMost(finished, CLOSE_WAIT_MS);
       clearInterval(expiry);
+      clearInterval(eviction);
       // Drain: running turns may finish within the grace period; the rest are closed as interrupted.
       const drainUntil = performance.now() + resolved.drainGraceMs;
       while (registry.generating && performance.now() < drainUntil) {

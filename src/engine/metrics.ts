@@ -103,11 +103,13 @@ function memoryUsage(): { rss: number; heapUsed: number } {
 /** Counters, gauges and histograms the engine keeps. */
 export class Metrics {
   /** Sessions by state. */
-  readonly sessions = { active: 0, terminated: 0 };
+  readonly sessions = { active: 0, terminated: 0, expired: 0 };
   /** Turns currently running a model or tool. */
   activeGenerations = 0;
   /** Sockets attached to a session now. */
   attachedSockets = 0;
+  /** Sessions held in memory now (the rest are only in the store until used again). */
+  sessionsInMemory = 0;
   /** Frames sent to sockets, logged and connection-scoped. */
   eventsSent = 0;
   /** Turns started. */
@@ -154,6 +156,7 @@ export class Metrics {
     family("vectorshift_sessions", "gauge", "Sessions by state.", [
       ['{state="active"}', this.sessions.active],
       ['{state="terminated"}', this.sessions.terminated],
+      ['{state="expired"}', this.sessions.expired],
     ]);
     family("vectorshift_active_generations", "gauge", "Turns currently generating.", [[
       "",
@@ -163,6 +166,15 @@ export class Metrics {
       "",
       this.attachedSockets,
     ]]);
+    family(
+      "vectorshift_sessions_in_memory",
+      "gauge",
+      "Sessions held in memory (the rest are in the store).",
+      [[
+        "",
+        this.sessionsInMemory,
+      ]],
+    );
     family("vectorshift_events_sent_total", "counter", "Event frames sent to sockets.", [[
       "",
       this.eventsSent,

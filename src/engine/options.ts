@@ -197,6 +197,13 @@ export interface EngineOptions {
    */
   sessionIdleExpiryMs?: number;
   /**
+   * A session with no socket and no turn for this long leaves the engine's memory; its state stays in
+   * the store and the next attach or read brings it back. Keeps memory proportional to the sessions in
+   * use rather than to every session seen.
+   * @default {30000}
+   */
+  idleEvictionMs?: number;
+  /**
    * On `close()`, how long running turns may finish after every socket was closed with 1001; turns
    * still running then are closed as interrupted (durably). The CLI drains for 10 s on SIGTERM.
    * @default {0}
@@ -257,6 +264,7 @@ export interface ResolvedOptions {
   httpIdleTimeoutMs: number;
   dataDir: string | undefined;
   sessionIdleExpiryMs: number;
+  idleEvictionMs: number;
   drainGraceMs: number;
   /** Model rounds (tool round trips) allowed in one turn. */
   maxModelRounds: number;
@@ -322,6 +330,7 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 30_000, 0),
     dataDir: options.dataDir,
     sessionIdleExpiryMs: positive("sessionIdleExpiryMs", options.sessionIdleExpiryMs, 7 * 24 * 3600_000, 0),
+    idleEvictionMs: positive("idleEvictionMs", options.idleEvictionMs, 30_000, 1),
     drainGraceMs: positive("drainGraceMs", options.drainGraceMs, 0, 0),
     maxModelRounds: 8,
   };

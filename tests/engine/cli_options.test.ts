@@ -50,6 +50,7 @@ Deno.test("every EngineOptions field that fits a command line has a flag", () =>
     maxPostsPerTurn: ["--max-posts-per-turn"],
     maxSessionMessages: ["--max-session-messages"],
     maxWaitingBytes: ["--max-waiting-bytes"],
+    idleEvictionMs: ["--idle-eviction-ms"],
     maxMemoryMessages: ["--max-memory-messages"],
     maxMemoryBytes: ["--max-memory-bytes"],
     httpIdleTimeoutMs: ["--http-idle-timeout-ms"],

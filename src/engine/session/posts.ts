@@ -83,6 +83,11 @@ export class Posts {
     return { duplicate: false, posts };
   }
 
+  /** Whether a post or batch is still being stored. */
+  get writing(): boolean {
+    return this.#writing.size > 0;
+  }
+
   /** Resolves once every post and batch applied so far is stored (failed writes included). */
   async idle(): Promise<void> {
     await Promise.allSettled(this.#writing);

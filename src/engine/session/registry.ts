@@ -129,6 +129,27 @@ export class SessionRegistry {
     return expired;
   }
 
+  /**
+   * Drops from memory the sessions nobody used for `idleMs` (no socket, no turn, nothing to write); their state
+   * is in the store and the next attach or read restores them. Keeps the engine's memory proportional
+   * to the sessions in use, not to every session it has seen. Returns how many were dropped.
+   */
+  evictIdle(idleMs: number): number {
+    let evicted = 0;
+    for (const [id, runtime] of this.#live) {
+      if (runtime.idleMs < idleMs || !runtime.evictable) continue;
+      this.#live.delete(id);
+      evicted++;
+    }
+    this.#ctx.metrics.sessionsInMemory = this.#live.size;
+    return evicted;
+  }
+
+  /** Sessions held in memory now. */
+  get liveCount(): number {
+    return this.#live.size;
+  }
+
   /** Whether any live session is running a turn (a draining shutdown waits for none). */
   get generating(): boolean {
     for (const runtime of this.#live.values()) if (runtime.generating) return true;

@@ -60,6 +60,11 @@ export class SessionLog {
     return this.#durableHead;
   }
 
+  /** Whether events are still on their way to the store. */
+  get pending(): boolean {
+    return this.#flushing !== undefined;
+  }
+
   /** Whether the store refused a batch. */
   get failed(): boolean {
     return this.#failed;

@@ -60,6 +60,7 @@ export class SessionRuntime implements TurnScope {
   /** Set once the log is closed: after `session_terminated`, or at shutdown. */
   #closed = false;
   #activity: ParticipantActivity = "idle";
+  #lastUsed = performance.now();
 
   constructor(
     record: SessionRecord,
@@ -220,6 +221,7 @@ export class SessionRuntime implements TurnScope {
 
   /** Detaches a socket (it closed); the session keeps running. */
   detach(sub: Subscriber): void {
+    this.#lastUsed = performance.now();
     if (this.#subs.delete(sub)) this.ctx.metrics.attachedSockets--;
   }
 
@@ -314,6 +316,20 @@ export class SessionRuntime implements TurnScope {
     await this.#runner.stop("shutdown");
     this.#closed = true;
     await this.#log.idle();
+  }
+
+  /**
+   * Whether this runtime can be dropped from memory and later restored from the store unchanged: no
+   * socket, no turn running or waiting, nothing left to write.
+   */
+  get evictable(): boolean {
+    return this.#subs.size === 0 && this.#runner.idle && !this.#log.pending && !this.#posts.writing &&
+      !this.#closed;
+  }
+
+  /** Milliseconds since a socket attached or left, a post arrived or a turn ended. */
+  get idleMs(): number {
+    return performance.now() - this.#lastUsed;
   }
 
   /** Sockets attached now. */
@@ -425,8 +441,9 @@ export class SessionRuntime implements TurnScope {
     );
   }
 
-  /** Records activity for idle expiry. */
+  /** Records activity for idle expiry (in the store) and for eviction from memory. */
   touch(): void {
+    this.#lastUsed = performance.now();
     this.ctx.store.touchSession(this.sessionId, new Date().toISOString()).catch((e) =>
       this.ctx.log(`store: cannot record activity of session ${this.sessionId}: ${e}`)
     );

@@ -64,6 +64,11 @@ export class TurnRunner {
     return bytes;
   }
 
+  /** True when no turn runs and none waits (nothing in the coalescing window or the queue). */
+  get idle(): boolean {
+    return !this.#running && this.#window.length === 0 && this.#queue.length === 0;
+  }
+
   /** True while a turn runs. */
   get generating(): boolean {
     return this.#running !== undefined;
