@@ -416,6 +416,14 @@ export const SETTINGS: readonly Setting[] = [
     set: (s, v) => s.engine.maxSessionMessages = v,
   }),
   row({
+    flag: "--max-knowledge-chars",
+    env: "VECTORSHIFT_MAX_KNOWLEDGE_CHARS",
+    type: integer(1),
+    shownDefault: "33554432",
+    description: "Most characters of knowledge-document text one organisation may hold; more gets 413.",
+    set: (s, v) => s.engine.maxKnowledgeChars = v,
+  }),
+  row({
     flag: "--idle-eviction-ms",
     env: "VECTORSHIFT_IDLE_EVICTION_MS",
     type: integer(1),

@@ -23,6 +23,8 @@ export interface ModelChoice {
 export interface KnowledgeBase {
   /** Adds a document (keeping its `id` when it has one, as a stored document does) and returns its id and length. */
   add(document: { title: string; text: string; id?: string }): { id: string; title: string; chars: number };
+  /** Characters of text held, over every document (for the per-organisation bound). */
+  readonly chars: number;
   /** The best `limit` matches for `query`. */
   search(query: string, limit: number): SearchHit[];
 }

@@ -156,6 +156,12 @@ export interface EngineOptions {
    */
   maxWaitingBytes?: number;
   /**
+   * Most characters of knowledge-document text one organisation may hold; a document beyond it is
+   * refused with 413.
+   * @default {33554432}
+   */
+  maxKnowledgeChars?: number;
+  /**
    * Most user messages one session accepts; later posts are refused with `limit_exceeded` (start a new
    * session). Bounds a session's history and idempotency receipts.
    * @default {10000}
@@ -258,6 +264,7 @@ export interface ResolvedOptions {
   maxPendingHandshakes: number;
   maxPostsPerTurn: number;
   maxSessionMessages: number;
+  maxKnowledgeChars: number;
   maxWaitingBytes: number;
   maxMemoryMessages: number;
   maxMemoryBytes: number;
@@ -324,6 +331,7 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxPendingHandshakes: positive("maxPendingHandshakes", options.maxPendingHandshakes, 1000, 1),
     maxPostsPerTurn: positive("maxPostsPerTurn", options.maxPostsPerTurn, 32, 1),
     maxSessionMessages: positive("maxSessionMessages", options.maxSessionMessages, 10_000, 1),
+    maxKnowledgeChars: positive("maxKnowledgeChars", options.maxKnowledgeChars, 32 * 1024 * 1024, 1),
     maxWaitingBytes: positive("maxWaitingBytes", options.maxWaitingBytes, 8 * 1024 * 1024, 1024),
     maxMemoryMessages: positive("maxMemoryMessages", options.maxMemoryMessages, 200, 1),
     maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 1024 * 1024, 1024),

@@ -51,6 +51,7 @@ Deno.test("every EngineOptions field that fits a command line has a flag", () =>
     maxSessionMessages: ["--max-session-messages"],
     maxWaitingBytes: ["--max-waiting-bytes"],
     idleEvictionMs: ["--idle-eviction-ms"],
+    maxKnowledgeChars: ["--max-knowledge-chars"],
     maxMemoryMessages: ["--max-memory-messages"],
     maxMemoryBytes: ["--max-memory-bytes"],
     httpIdleTimeoutMs: ["--http-idle-timeout-ms"],

@@ -249,3 +249,15 @@ Deno.test("documents added over REST are searchable again after a restart on the
   assert.equal(search.data.results[0]?.title, "Warranty");
   await client.close();
 });
+
+Deno.test("an organisation's knowledge base is bounded: a document beyond maxKnowledgeChars gets 413", async () => {
+  await using engine = await testEngine({ maxKnowledgeChars: 100 });
+  const first = await rest(engine, "POST", "/v1/knowledge/documents", { title: "A", text: "x".repeat(80) });
+  assert.equal(first.status, 201);
+  const refused = await rest<{ error: string }>(engine, "POST", "/v1/knowledge/documents", {
+    title: "B",
+    text: "y".repeat(30),
+  });
+  assert.equal(refused.status, 413);
+  assert.match(refused.body.error, /would exceed 100 characters of text \(it holds 80\)/);
+});

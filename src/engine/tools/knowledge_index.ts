@@ -121,6 +121,13 @@ export class KnowledgeIndex {
   }
 
   /** The stored documents, oldest first. */
+  /** Characters of text held, over every document. */
+  get chars(): number {
+    let total = 0;
+    for (const doc of this.#docs.values()) total += doc.chars;
+    return total;
+  }
+
   list(): KnowledgeDocumentInfo[] {
     return [...this.#docs.values()].map(({ id, title, chars }) => ({ id, title, chars }));
   }

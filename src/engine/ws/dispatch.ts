@@ -122,6 +122,9 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
     case "post": {
       if (!checkMessages([frame.message], { post_id: frame.message.post_id }, attached, replies)) return;
       const outcome = await runtime.post(frame.message);
+      // The acknowledgement is logged, so it is sent once stored: later frames on this socket wait for
+      // it, so a client always gets a frame's answer before the answers to the frames after it.
+      await runtime.logged();
       if ("receipt" in outcome && outcome.receipt.kind === "post") {
         const { post_id, message_id } = outcome.receipt;
         replies.send(runtime.scoped("message_posted", { post_id, duplicate: true }, message_id));
@@ -132,6 +135,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
     case "post_batch": {
       if (!checkMessages(frame.messages, { batch_id: frame.batch_id }, attached, replies)) return;
       const outcome = await runtime.batch(frame.batch_id, frame.messages);
+      await runtime.logged();
       if ("receipt" in outcome && outcome.receipt.kind === "batch") {
         const { batch_id, post_ids, message_ids } = outcome.receipt;
         replies.send(runtime.scoped("messages_posted", { batch_id, post_ids, message_ids, duplicate: true }));
