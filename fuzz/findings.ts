@@ -13,6 +13,7 @@ export type FailureKind =
   | "engine_crash"
   | "engine_error_line"
   | "engine_rss"
+  | "engine_retained"
   | "http_5xx"
   | "http_no_answer"
   | "ws_undocumented_close"

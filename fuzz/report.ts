@@ -23,7 +23,9 @@ export function formatSummary(s: FuzzSummary): string {
     `undocumented codes         ${s.undocumentedCodes}`,
     `closes without a code      ${s.closesWithoutCode}`,
     `sockets past timeout       ${s.socketsPastTimeout}`,
-    `peak engine RSS            ${s.peakEngineRssMiB} MiB (bound ${s.options.maxRssBytes / 2 ** 20} MiB)`,
+    `peak engine RSS            ${s.peakEngineRssMiB} MiB (bound ${
+      s.options.maxRssBytes / 2 ** 20
+    } MiB; after a full GC, bound ${s.options.maxRetainedBytes / 2 ** 20} MiB)`,
     `engine memory at peak      ${s.engineMemory.peak ? formatMemory(s.engineMemory.peak) : "no report"}`,
     `engine memory at the end   ${s.engineMemory.end ? formatMemory(s.engineMemory.end) : "no report"}`,
     `well-behaved client RTT    p50 ${s.observer.p50Ms} ms, p99 ${s.observer.p99Ms} ms, max ${s.observer.maxMs} ms over ${s.observer.pings} pings (bounds p99 ${s.options.p99RttMs} ms, max ${s.options.maxRttMs} ms); ${s.observer.acks}/${s.observer.posts} posts acknowledged`,

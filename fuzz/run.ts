@@ -115,6 +115,14 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
             ),
           onMemory: (sample) => {
             if (sample.rssBeforeGc > (memory.peak?.rssBeforeGc ?? -1)) memory.peak = sample;
+            if (sample.rss > options.maxRetainedBytes && findings.count("engine_retained") === 0) {
+              findings.fail(
+                "engine_retained",
+                `engine RSS after a full GC above ${options.maxRetainedBytes / 2 ** 20} MiB`,
+                findings.suspects()[0],
+                `${formatMemory(sample)}; suspects: ${suspects()}`,
+              );
+            }
             log(`engine memory: ${formatMemory(sample)}`);
           },
         },

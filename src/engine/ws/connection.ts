@@ -48,6 +48,12 @@ const FLOOD_WINDOW_MS = 1000;
 const LINGER_QUIET_MS = 150;
 /** ...but never longer than this after the close was decided. */
 const LINGER_MAX_MS = 1000;
+/**
+ * Other closes (terminate, slow consumer, shutdown) linger only this long: the client did nothing
+ * wrong, but a frame it sent just before (a ping after its terminate) must not turn the close into a
+ * reset either.
+ */
+const SHORT_LINGER_QUIET_MS = 30;
 /** Estimated engine memory per frame queued on a socket besides its bytes (the pending write). */
 const QUEUED_FRAME_OVERHEAD = 256;
 /** Validation issues an `error` event lists; the first few are enough to fix a frame. */
@@ -86,7 +92,7 @@ export class Connection implements Subscriber, FrameReplies {
   #admitted = true;
   #lingerTimer: ReturnType<typeof setTimeout> | undefined;
   #closeDecidedAt = 0;
-  #pendingClose: { code: number; reason: string } | undefined;
+  #pendingClose: { code: number; reason: string; quietMs: number } | undefined;
   #sentFrames = 0;
   #sentBytes = 0;
   /** Counted in `metrics.openSockets` (between `onopen` and `onclose`). */
@@ -180,9 +186,8 @@ export class Connection implements Subscriber, FrameReplies {
     }
     this.#finish();
     this.#closeDecidedAt = performance.now();
-    this.#pendingClose = { code, reason };
-    if (linger) this.#linger();
-    else this.#sendClose();
+    this.#pendingClose = { code, reason, quietMs: linger ? LINGER_QUIET_MS : SHORT_LINGER_QUIET_MS };
+    this.#linger();
   }
 
   /** Sends the decided close now if input is quiet, else waits for quiet (bounded by LINGER_MAX_MS). */
@@ -190,11 +195,12 @@ export class Connection implements Subscriber, FrameReplies {
     clearTimeout(this.#lingerTimer);
     const now = performance.now();
     const quietFor = now - this.#lastReceived;
-    if (quietFor >= LINGER_QUIET_MS || now - this.#closeDecidedAt >= LINGER_MAX_MS) {
+    const quietMs = this.#pendingClose?.quietMs ?? 0;
+    if (quietFor >= quietMs || now - this.#closeDecidedAt >= LINGER_MAX_MS) {
       this.#sendClose();
       return;
     }
-    this.#lingerTimer = setTimeout(() => this.#linger(), LINGER_QUIET_MS - quietFor);
+    this.#lingerTimer = setTimeout(() => this.#linger(), quietMs - quietFor);
   }
 
   /** Sends the close frame; a close that throws is retried with less, so the socket always ends. */
