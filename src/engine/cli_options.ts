@@ -379,7 +379,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: "--max-socket-buffer-bytes",
     env: "VECTORSHIFT_MAX_SOCKET_BUFFER_BYTES",
     type: integer(1024),
-    shownDefault: "4194304",
+    shownDefault: "16777216",
     description: "Unsent output a socket may queue before it is closed as a slow consumer (1011).",
     set: (s, v) => s.engine.maxSocketBufferBytes = v,
   }),

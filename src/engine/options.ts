@@ -129,8 +129,9 @@ export interface EngineOptions {
   /**
    * Outbound bytes a socket may have queued (counting a fixed overhead per queued frame) before it is
    * treated as a slow consumer and closed with 1011; the client resumes from its cursor. Bounds the
-   * memory a client that stops reading can hold.
-   * @default {4194304}
+   * memory a client that stops reading can hold. The default leaves room for replaying the whole retained
+   * log (10,000 events, about 5 MiB with the overhead) to a client that reads at once.
+   * @default {16777216}
    */
   maxSocketBufferBytes?: number;
   /**
@@ -324,7 +325,7 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxSocketBufferBytes: positive(
       "maxSocketBufferBytes",
       options.maxSocketBufferBytes,
-      4 * 1024 * 1024,
+      16 * 1024 * 1024,
       1024,
     ),
     maxSocketsPerKey: positive("maxSocketsPerKey", options.maxSocketsPerKey, 1000, 1),

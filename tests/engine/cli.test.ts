@@ -110,7 +110,7 @@ Deno.test("--help lists every flag with its environment variable and default", a
     ["--cors-origins", "VECTORSHIFT_CORS_ORIGINS", "*"],
     ["--cors-max-age", "VECTORSHIFT_CORS_MAX_AGE", "600"],
     ["--allowed-model-hosts", "VECTORSHIFT_ALLOWED_MODEL_HOSTS", "any host"],
-    ["--max-socket-buffer-bytes", "VECTORSHIFT_MAX_SOCKET_BUFFER_BYTES", "4194304"],
+    ["--max-socket-buffer-bytes", "VECTORSHIFT_MAX_SOCKET_BUFFER_BYTES", "16777216"],
     ["--max-sockets-per-key", "VECTORSHIFT_MAX_SOCKETS_PER_KEY", "1000"],
     ["--max-pending-handshakes", "VECTORSHIFT_MAX_PENDING_HANDSHAKES", "1000"],
     ["--max-posts-per-turn", "VECTORSHIFT_MAX_POSTS_PER_TURN", "32"],

@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { CloseCode, PROTOCOL_VERSION } from "../../src/generated/protocol_schema.ts";
 import { EngineProcess } from "../../fuzz/engine_process.ts";
 import { decodeFrames, encodeFrame, httpStatus, RawConn, upgradeRequest } from "../../fuzz/raw_socket.ts";
+import { createAgent, testEngine } from "./support/engine_fixture.ts";
+import { TestClient } from "./support/ws_client.ts";
 
 const MiB = 1024 * 1024;
 const CLIENTS = 10;
@@ -114,4 +116,25 @@ Deno.test("defect 4: ten clients that stop reading hold bounded engine memory an
     for (const conn of conns) await conn.close();
     await engine.stop();
   }
+});
+
+Deno.test("a client resuming the whole retained log (10,000 events) at once is not taken for a slow consumer", async () => {
+  await using engine = await testEngine();
+  const agent = await createAgent(engine, {
+    instructions: "Write a very long essay about the history of computing.",
+  });
+  const { client, connected } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  let head = 0;
+  for (let i = 0; head < 10_500 && i < 20; i++) {
+    client.post(`p${i}`, "Another essay, please.");
+    head = (await client.next("message_complete", 60_000)).seq;
+  }
+  await client.close();
+  const { client: again } = await TestClient.connect(engine.url, engine.apiKey, {
+    session_id: connected.session_id,
+    last_seq: head - 10_000,
+  });
+  await again.until((e) => e.logged && e.seq >= head, 30_000);
+  assert.equal(again.events.filter((e) => e.logged).length, 10_000);
+  await again.close();
 });
