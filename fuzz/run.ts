@@ -88,7 +88,9 @@ export async function runFuzz(options: FuzzOptions, log: (line: string) => void)
           offlineModel: { tokensPerSecond: 0 },
           // The attacker must reach deep code, not the rate limiter: one key sends tens of thousands of frames.
           rateLimit: { framesPerSecond: 100_000, burst: 100_000 },
-          // The standalone engine's default: state in SQLite, so memory holds only the sessions in use.
+          // As the standalone engine runs: HTTP timeouts on, state in SQLite (memory holds only the
+          // sessions in use).
+          httpIdleTimeoutMs: 30_000,
           ...(options.memoryStore ? {} : { dataDir }),
         },
         {

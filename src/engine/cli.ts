@@ -39,6 +39,8 @@ function settingsOrExit(): CliSettings {
  */
 async function startFromSettings(settings: CliSettings, logger: Logger): Promise<Engine> {
   return await startEngine({
+    // Facing the network, the standalone engine closes idle and half-sent HTTP connections by default.
+    httpIdleTimeoutMs: 30_000,
     ...settings.engine,
     env: Deno.env.toObject(),
     logger,

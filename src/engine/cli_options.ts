@@ -460,7 +460,8 @@ export const SETTINGS: readonly Setting[] = [
     env: "VECTORSHIFT_HTTP_IDLE_TIMEOUT_MS",
     type: millis(0),
     shownDefault: "30000",
-    description: "A REST connection idle (or trickling a request) this long is closed; 0 turns this off.",
+    description:
+      "An HTTP connection idle (or trickling a request) this long is closed; 0 turns this off (behind a proxy).",
     set: (s, v) => s.engine.httpIdleTimeoutMs = v,
   }),
   row({

@@ -118,6 +118,10 @@ export class ConnectionGuard {
     this.#open.add(relayed);
     try {
       relayed.upstream = await Deno.connect({ hostname: "127.0.0.1", port: this.#options.upstreamPort });
+      // Small frames go out at once both ways: with Nagle's algorithm and delayed ACKs each relayed
+      // event could wait 40 ms.
+      client.setNoDelay(true);
+      relayed.upstream.setNoDelay(true);
     } catch {
       this.#end(relayed);
       return;
