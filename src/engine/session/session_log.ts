@@ -78,6 +78,18 @@ export class SessionLog {
   /** Queues an event (with the seq from {@link nextSeq}) and its serialized frame. */
   append(event: ServerEvent, frame: string): void {
     if (this.#failed) return;
+    if (this.#store.appendsAreImmediate && this.#flushing === undefined) {
+      // An in-process store holds the event once the call returns: no batch, no microtask per event.
+      // (It rejects only an append that does not continue its log, an engine bug, reported below.)
+      this.#store.appendEvents(this.#sessionId, [event], this.#retain).catch((error) => {
+        this.#failed = true;
+        this.#handlers.failed(error);
+      });
+      if (this.#failed) return;
+      this.#durableHead = event.seq;
+      this.#handlers.durable([frame]);
+      return;
+    }
     this.#events.push(event);
     this.#frames.push(frame);
     this.#flushing ??= this.#flush();

@@ -42,6 +42,8 @@ function closedError(): Promise<never> {
  * After `close()` every call rejects (the data is dropped with the store).
  */
 export class MemoryStore implements EngineStore {
+  /** Appends land in this process's memory before `appendEvents` returns. */
+  readonly appendsAreImmediate: boolean = true;
   readonly #agents = new Map<string, Map<string, Agent>>();
   readonly #chatbots = new Map<string, Map<string, Chatbot>>();
   readonly #sessions = new Map<string, SessionRecord>();

@@ -114,6 +114,12 @@ export type SessionCounts = Record<SessionState, number>;
  * Write the contract tests in `tests/engine/store/` once and run them against every implementation.
  */
 export interface EngineStore {
+  /**
+   * True when `appendEvents` makes events durable before it returns (an in-process store): the
+   * engine then sends them at once instead of waiting a microtask per batch.
+   */
+  readonly appendsAreImmediate?: boolean;
+
   /** Inserts or replaces an agent. */
   putAgent(org: string, agent: Agent): Promise<void>;
   /** One agent of the organisation. */

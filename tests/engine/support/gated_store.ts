@@ -37,6 +37,8 @@ class OpenableGate implements Gate {
 
 /** The in-memory store with gates. */
 export class GatedStore extends MemoryStore {
+  /** Appends can be held at a gate, so they are not immediate. */
+  override readonly appendsAreImmediate: boolean = false;
   #nextGetSession: OpenableGate | undefined;
   #appends: OpenableGate | undefined;
 
