@@ -89,6 +89,13 @@ export class Agent {
    * @example
    * ```ts
    * import { Agent, ToolApprovalConfig } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * function create() {
    *   return Agent.new({
    *     name: "Helper",
@@ -96,7 +103,8 @@ export class Agent {
    *     tools: [{ name: "calc", tool_type: "calculator", approval_config: ToolApprovalConfig.AUTO_RUN }],
    *   });
    * }
-   * console.log(typeof create);
+   * const made = await create();
+   * console.log(made.name, made.tools.map((t) => t.name)); // "Helper" ["calc"]
    * ```
    */
   static async new(options: AgentNewOptions): Promise<Agent> {
@@ -116,10 +124,17 @@ export class Agent {
    * @example
    * ```ts
    * import { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function find(idOrName: { id: string } | { name: string }) {
    *   return await Agent.fetch(idOrName);
    * }
-   * console.log(typeof find);
+   * console.log((await find({ name: "Demo" })).id === demo.id); // true
    * ```
    */
   static async fetch(options: AgentFetchOptions): Promise<Agent> {
@@ -156,10 +171,17 @@ export class Agent {
    * @example
    * ```ts
    * import { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function show() {
    *   for (const agent of await Agent.list({ limit: 10 })) console.log(agent.id, agent.name);
    * }
-   * console.log(typeof show);
+   * await show(); // one line per agent
    * ```
    */
   static async list(options: AgentListOptions = {}): Promise<Agent[]> {
@@ -251,11 +273,19 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function useMini(agent: Agent) {
    *   agent.updateLlmInfo({ provider: "openai", model_id: "gpt-4o-mini" });
    *   await agent.save();
    * }
-   * console.log(typeof useMini);
+   * await useMini(demo);
+   * console.log(demo.llmInfo.model_id); // "gpt-4o-mini"
    * ```
    */
   updateLlmInfo(llmInfo: LlmInfo): void {
@@ -268,11 +298,19 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function forget(agent: Agent) {
    *   agent.updateMemoryConfig({ enable_session_memory: false });
    *   await agent.save();
    * }
-   * console.log(typeof forget);
+   * await forget(demo);
+   * console.log(demo.memoryConfig.enable_session_memory); // false
    * ```
    */
   updateMemoryConfig(memoryConfig: MemoryConfig): void {
@@ -286,6 +324,13 @@ export class Agent {
    * @example
    * ```ts
    * import { type Agent, ToolApprovalConfig, ToolInputType } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function addCalculator(agent: Agent) {
    *   agent.addTool({
    *     name: "calculator",
@@ -295,7 +340,8 @@ export class Agent {
    *   });
    *   await agent.save();
    * }
-   * console.log(typeof addCalculator);
+   * await addCalculator(demo);
+   * console.log(demo.tools.map((t) => t.name)); // ["calculator"]
    * ```
    */
   addTool(tool: Tool): void {
@@ -315,12 +361,21 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function dropSearch(agent: Agent) {
    *   agent.removeTool("archive_search"); // a name, a tool, or a tool_type
    *   await agent.save();
    *   console.log(agent.tools.map((t) => t.name));
    * }
-   * console.log(typeof dropSearch);
+   * demo.addTool({ name: "archive_search", tool_type: "knowledge_search" });
+   * await demo.save();
+   * await dropSearch(demo); // []
    * ```
    */
   removeTool(toolOrName: Tool | string): void {
@@ -340,11 +395,19 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function shorten(agent: Agent) {
    *   agent.updateInstructions("Answer in one sentence.");
    *   await agent.save();
    * }
-   * console.log(typeof shorten);
+   * await shorten(demo);
+   * console.log(demo.instructions); // "Answer in one sentence."
    * ```
    */
   async save(options: CallOptions = {}): Promise<this> {
@@ -361,11 +424,18 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function remove(agent: Agent) {
    *   const { id } = await agent.delete();
    *   console.log(`deleted ${id}`);
    * }
-   * console.log(typeof remove);
+   * await remove(demo); // deleted agt_...
    * ```
    */
   async delete(options: CallOptions = {}): Promise<Deleted> {
@@ -379,11 +449,18 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function greet(agent: Agent) {
    *   await using session = await agent.createSession({ reconnect: { maxRetries: 3 } });
    *   await session.send("Hello");
    * }
-   * console.log(typeof greet);
+   * await greet(demo);
    * ```
    */
   // deno-lint-ignore require-await
@@ -399,11 +476,19 @@ export class Agent {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function continueChat(agent: Agent, sessionId: string) {
    *   await using session = await agent.resumeSession(sessionId);
    *   await session.send("Where were we?");
    * }
-   * console.log(typeof continueChat);
+   * const first = await demo.run("Hello!", { keepAlive: true });
+   * await continueChat(demo, first.sessionId);
    * ```
    */
   // deno-lint-ignore require-await
@@ -422,12 +507,19 @@ export class Agent {
    * @example Two turns in one kept-alive session
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function remember(agent: Agent) {
    *   const first = await agent.run("My name is Alice.", { keepAlive: true });
    *   const second = await agent.run("What is my name?", { sessionId: first.sessionId });
    *   console.log(second.status, second.finalMessage); // "success", "Your name is Alice."
    * }
-   * console.log(typeof remember);
+   * await remember(demo); // success Your name is Alice.
    * ```
    */
   run(input: SendContent, options?: RunOptions): Promise<ConversationalAgentRunResult>;

@@ -24,12 +24,19 @@ export type ChatbotFetchOptions =
  * @example A session through a chatbot
  * ```ts
  * import { type Agent, Chatbot } from "@vectorshift/sdk";
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * // Set-up: an embedded engine (offline) and an agent to run the example against.
+ * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
  * async function chat(agent: Agent) {
  *   const bot = await Chatbot.new({ name: "Support", agent_id: agent.id });
  *   await using session = await bot.createSession();
  *   await session.send("Hi!");
  * }
- * console.log(typeof chat);
+ * await chat(demo);
  * ```
  */
 export class Chatbot {
@@ -48,10 +55,17 @@ export class Chatbot {
    * @example
    * ```ts
    * import { Chatbot } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * function create(agentId: string) {
    *   return Chatbot.new({ name: "Support", description: "Answers tickets", agent_id: agentId });
    * }
-   * console.log(typeof create);
+   * console.log((await create(demo.id)).name); // "Support"
    * ```
    */
   static async new(options: ChatbotNewOptions): Promise<Chatbot> {
@@ -72,10 +86,18 @@ export class Chatbot {
    * @example
    * ```ts
    * import { Chatbot } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function support() {
    *   return await Chatbot.fetch({ name: "Support" });
    * }
-   * console.log(typeof support);
+   * await vs.Chatbot.new({ name: "Support", agent_id: demo.id });
+   * console.log((await support()).name); // "Support"
    * ```
    */
   static async fetch(options: ChatbotFetchOptions): Promise<Chatbot> {
@@ -137,10 +159,17 @@ export class Chatbot {
    * @example
    * ```ts
    * import type { Chatbot } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function retire(bot: Chatbot) {
    *   await bot.delete();
    * }
-   * console.log(typeof retire);
+   * await retire(await vs.Chatbot.new({ name: "Old bot", agent_id: demo.id }));
    * ```
    */
   async delete(options: CallOptions = {}): Promise<Deleted> {
@@ -157,11 +186,18 @@ export class Chatbot {
    * @example
    * ```ts
    * import type { Chatbot } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function hello(bot: Chatbot) {
    *   await using session = await bot.createSession();
    *   await session.send("Hi!");
    * }
-   * console.log(typeof hello);
+   * await hello(await vs.Chatbot.new({ name: "Greeter", agent_id: demo.id }));
    * ```
    */
   // deno-lint-ignore require-await

@@ -37,12 +37,19 @@ const RUN_STATUS: Record<EventData<"message_complete">["status"], RunStatus> = {
  * @example
  * ```ts
  * import type { Agent, ConversationalAgentRunResult } from "@vectorshift/sdk";
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * // Set-up: an embedded engine (offline) and an agent to run the example against.
+ * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
  * async function hello(agent: Agent): Promise<ConversationalAgentRunResult> {
  *   const result = await agent.run("Hello!", { keepAlive: true });
  *   console.log(result.status, result.finalMessage, result.sessionId);
  *   return result;
  * }
- * console.log(typeof hello);
+ * await hello(demo); // success, the reply, the session id
  * ```
  */
 export interface ConversationalAgentRunResult {
@@ -64,6 +71,13 @@ export interface ConversationalAgentRunResult {
  * @example Finish the turn in a session
  * ```ts
  * import { type Agent, ConversationalRunActionRequiredError } from "@vectorshift/sdk";
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * // Set-up: an embedded engine (offline) and an agent to run the example against.
+ * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
  * async function runWithApprovals(agent: Agent) {
  *   try {
  *     return (await agent.run("Search the docs for pricing")).finalMessage;
@@ -77,7 +91,12 @@ export interface ConversationalAgentRunResult {
  *     return undefined;
  *   }
  * }
- * console.log(typeof runWithApprovals);
+ * const guarded = await vs.Agent.new({
+ *   name: "Guarded",
+ *   llm_info: { provider: "openai", model_id: "gpt-4o" },
+ *   tools: [{ name: "docs", tool_type: "knowledge_search", approval_config: vs.ToolApprovalConfig.REQUIRES_APPROVAL }],
+ * });
+ * console.log(await runWithApprovals(guarded));
  * ```
  */
 export class ConversationalRunActionRequiredError extends VectorshiftError {

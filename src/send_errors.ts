@@ -21,6 +21,13 @@ export interface MessageRejectedErrorOptions extends SessionErrorOptions {
  * @example Tell a refused message from a lost connection
  * ```ts
  * import { MessageRejectedError, type Session } from "@vectorshift/sdk";
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * // Set-up: an embedded engine (offline) and an agent to run the example against.
+ * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 }, maxMessageBytes: 10 });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
  * async function trySend(session: Session, text: string) {
  *   try {
  *     return await session.send(text);
@@ -29,7 +36,8 @@ export interface MessageRejectedErrorOptions extends SessionErrorOptions {
  *     throw error;
  *   }
  * }
- * console.log(typeof trySend);
+ * await using session = await demo.createSession();
+ * await trySend(session, "x".repeat(100)).catch(() => {}); // message_too_large ...
  * ```
  */
 export class MessageRejectedError extends SessionError {
