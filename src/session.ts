@@ -61,11 +61,21 @@ export class Session {
    * @example Resume by id, without an agent
    * ```ts
    * import { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function history(sessionId: string) {
    *   await using session = await new Session({ sessionId }).connect();
    *   return await session.getMessages();
    * }
-   * console.log(typeof history);
+   * await using first = await demo.createSession();
+   * await first.send("Hello!");
+   * for await (const event of first.listen()) if (event.isComplete) break;
+   * console.log((await history(first.sessionId!)).length); // 2
    * ```
    */
   constructor(options: SessionOptions) {
@@ -91,13 +101,20 @@ export class Session {
    * @example
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function open(agent: Agent) {
    *   const session = await agent.createSession();
    *   await session.connect();
    *   console.log(session.sessionId, session.isConnected); // "ses_...", true
    *   return session;
    * }
-   * console.log(typeof open);
+   * await using opened = await open(demo);
    * ```
    */
   async connect(options: CallOptions = {}): Promise<this> {
@@ -112,11 +129,21 @@ export class Session {
    * @example
    * ```ts
    * import { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function reattach(session: Session) {
    *   await session.disconnect(); // the session keeps running on the engine
    *   return await new Session({ sessionId: session.sessionId! }).connect();
    * }
-   * console.log(typeof reattach);
+   * await using first = await demo.createSession();
+   * await first.connect();
+   * await using again = await reattach(first);
+   * console.log(again.sessionId === first.sessionId); // true
    * ```
    */
   disconnect(): Promise<void> {
@@ -130,6 +157,13 @@ export class Session {
    * @example Terminate on the first delta
    * ```ts
    * import type { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function stopEarly(session: Session) {
    *   for await (const event of session.listen()) {
    *     if (event.delta) {
@@ -138,7 +172,9 @@ export class Session {
    *     }
    *   }
    * }
-   * console.log(typeof stopEarly);
+   * const session = await demo.createSession();
+   * await session.send("Write a very long essay about the history of computing.");
+   * await stopEarly(session);
    * ```
    */
   terminate(options: ReasonOptions = {}): Promise<void> {
@@ -160,13 +196,21 @@ export class Session {
    * @example Text, then a file
    * ```ts
    * import type { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function ask(session: Session) {
    *   const bytes = new TextEncoder().encode("revenue: 10");
    *   await session.send(bytes, { mimeType: "text/plain", filename: "q3.txt" });
    *   const { postId } = await session.send("What does this file say?");
    *   return postId;
    * }
-   * console.log(typeof ask);
+   * await using session = await demo.createSession();
+   * console.log(await ask(session)); // the post id of the question
    * ```
    */
   async send(content: SendContent, options: SendOptions = {}): Promise<SendReceipt> {
@@ -184,11 +228,19 @@ export class Session {
    * @example
    * ```ts
    * import { type Session, UserSessionMessage } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function batch(session: Session) {
    *   const notes = new UserSessionMessage({ content: new TextEncoder().encode("teal"), mimeType: "text/plain" });
    *   await session.sendMany(["Hi", "My favourite colour is in the notes.", notes]);
    * }
-   * console.log(typeof batch);
+   * await using session = await demo.createSession();
+   * await batch(session);
    * ```
    */
   async sendMany(items: readonly SendManyItem[], options: SendManyOptions = {}): Promise<BatchReceipt> {
@@ -218,13 +270,22 @@ export class Session {
    * @example Only the final message
    * ```ts
    * import { type Session, SessionEventType } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function finalText(session: Session): Promise<string | undefined> {
    *   for await (const event of session.listen({ eventTypes: [SessionEventType.MESSAGE_COMPLETE] })) {
    *     if (event.isComplete) return event.text;
    *   }
    *   return undefined;
    * }
-   * console.log(typeof finalText);
+   * await using session = await demo.createSession();
+   * await session.send("Hello!");
+   * console.log(await finalText(session));
    * ```
    */
   listen(options: ListenOptions = {}): AsyncGenerator<SessionEvent, void, undefined> {
@@ -257,13 +318,24 @@ export class Session {
    * @example Approve every tool call
    * ```ts
    * import type { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function approveAll(session: Session) {
    *   for await (const event of session.listen()) {
    *     if (event.type === "approval_request") await session.respond(event, { approved: true });
    *     if (event.isComplete) break;
    *   }
    * }
-   * console.log(typeof approveAll);
+   * demo.addTool({ name: "calc", tool_type: "calculator", approval_config: vs.ToolApprovalConfig.REQUIRES_APPROVAL });
+   * await demo.save();
+   * await using session = await demo.createSession();
+   * await session.send("What is 6 * 7?");
+   * await approveAll(session);
    * ```
    */
   async respond(event: SessionEvent, options: RespondOptions = {}): Promise<void> {
@@ -279,11 +351,25 @@ export class Session {
    * @example Approve with changed arguments, or deny with a reason
    * ```ts
    * import type { Session, SessionEvent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function decide(session: Session, event: SessionEvent, ok: boolean) {
    *   if (ok) await session.respondApproval(event, { approved: true, confirm: { num_results: 3 } });
    *   else await session.respondApproval(event, { approved: false, denyReason: "Not today." });
    * }
-   * console.log(typeof decide);
+   * demo.addTool({ name: "calc", tool_type: "calculator", approval_config: vs.ToolApprovalConfig.REQUIRES_APPROVAL });
+   * await demo.save();
+   * await using session = await demo.createSession();
+   * await session.send("What is 6 * 7?");
+   * for await (const event of session.listen()) {
+   *   if (event.type === "approval_request") await decide(session, event, false);
+   *   if (event.isComplete) break;
+   * }
    * ```
    */
   async respondApproval(event: SessionEvent, options: RespondApprovalOptions): Promise<void> {
@@ -296,10 +382,19 @@ export class Session {
    * @example
    * ```ts
    * import type { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function stop(session: Session) {
    *   await session.cancelTurn({ reason: "user pressed stop" });
    * }
-   * console.log(typeof stop);
+   * await using session = await demo.createSession();
+   * await session.send("Write a very long essay about the history of computing.");
+   * await stop(session);
    * ```
    */
   async cancelTurn(options: ReasonOptions = {}): Promise<void> {
@@ -315,10 +410,20 @@ export class Session {
    * @example
    * ```ts
    * import type { Session } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const demo = await vs.Agent.new({ name: "Demo", llm_info: { provider: "openai", model_id: "gpt-4o" } });
    * async function print(session: Session) {
    *   for (const message of await session.getMessages()) console.log(message.sender.role, message.text);
    * }
-   * console.log(typeof print);
+   * await using session = await demo.createSession();
+   * await session.send("Hello!");
+   * for await (const event of session.listen()) if (event.isComplete) break;
+   * await print(session); // user Hello!, assistant ...
    * ```
    */
   async getMessages(options: CallOptions = {}): Promise<SessionMessage[]> {
