@@ -534,11 +534,25 @@ export class Agent {
    * @example Write a brief
    * ```ts
    * import type { Agent } from "@vectorshift/sdk";
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * // Set-up: an embedded engine (offline) and an agent to run the example against.
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
    * async function brief(agent: Agent) {
    *   const result = await agent.run({ topic: "tidal power" }, { additionalInstructions: "Be concise." });
    *   if (result.status === "success") console.log(result.outputs.brief, result.runId);
    * }
-   * console.log(typeof brief);
+   * const writer = await vs.Agent.new({
+   *   name: "Brief writer",
+   *   type: vs.AgentType.FUNCTIONAL,
+   *   llm_info: { provider: "openai", model_id: "gpt-4o" },
+   *   instructions: "Write a one-paragraph research brief about {{inputs.topic}}.",
+   *   inputs: { topic: { io_type: "string", description: "What to research." } },
+   *   outputs: { brief: { io_type: "string", description: "The research brief." } },
+   * });
+   * await brief(writer); // the brief and the run id
    * ```
    */
   run(inputs: object, options?: FunctionalRunOptions): Promise<AgentRunResult>;
