@@ -8,9 +8,9 @@
  * @module
  */
 import { CloseCode } from "../src/generated/protocol_schema.ts";
-import type { FuzzContext } from "./context.ts";
+import { type FuzzContext, runCases } from "./context.ts";
 import type { CaseRef } from "./findings.ts";
-import { Rng } from "./random.ts";
+import type { Rng } from "./random.ts";
 import { encodeFrame, rawWebSocket, readToClose } from "./raw_socket.ts";
 import { checkClose, inspect } from "./ws_checks.ts";
 import { validFrame, wsCase, type WsTargets } from "./ws_cases.ts";
@@ -269,40 +269,21 @@ async function slowConsumer(ctx: FuzzContext, rng: Rng, ref: CaseRef): Promise<v
 
 /** One connection-level attacker. */
 export async function connWorker(ctx: FuzzContext): Promise<void> {
-  while (!ctx.signal.aborted) {
-    const index = ctx.nextCase("conn");
-    if (index === undefined) break;
-    const rng = Rng.forCase(ctx.options.seed, "conn", index);
-    const ref: CaseRef = { phase: "conn", index, input: "" };
-    const done = ctx.findings.begin(ref);
+  await runCases(ctx, "conn", async (rng, ref) => {
     ctx.counters.connCases++;
-    try {
-      switch (rng.weighted({ first: 12, never: 2, half: 2, silent: 2, many: 1, slow: 1 })) {
-        case "first":
-          await firstFrame(ctx, rng, ref);
-          break;
-        case "never":
-          await neverHello(ctx, ref);
-          break;
-        case "half":
-          await halfHello(ctx, rng, ref);
-          break;
-        case "silent":
-          await silentAttached(ctx, ref);
-          break;
-        case "many":
-          await manySockets(ctx, rng, ref);
-          break;
-        case "slow":
-          await slowConsumer(ctx, rng, ref);
-          break;
-      }
-    } catch (error) {
-      if (!ctx.signal.aborted) {
-        ctx.log(`conn case ${index}: ${error instanceof Error ? error.message : error}`);
-      }
-    } finally {
-      done();
+    switch (rng.weighted({ first: 12, never: 2, half: 2, silent: 2, many: 1, slow: 1 })) {
+      case "first":
+        return await firstFrame(ctx, rng, ref);
+      case "never":
+        return await neverHello(ctx, ref);
+      case "half":
+        return await halfHello(ctx, rng, ref);
+      case "silent":
+        return await silentAttached(ctx, ref);
+      case "many":
+        return await manySockets(ctx, rng, ref);
+      case "slow":
+        return await slowConsumer(ctx, rng, ref);
     }
-  }
+  });
 }

@@ -6,9 +6,10 @@
  * @module
  */
 import type { Fixtures } from "./fixtures.ts";
-import type { Findings } from "./findings.ts";
+import type { CaseRef, Findings } from "./findings.ts";
 import type { FuzzOptions } from "./options.ts";
 import type { ProtocolFacts } from "./protocol_facts.ts";
+import { Rng } from "./random.ts";
 
 /** Phases with numbered cases. */
 export type Phase = "ws" | "conn" | "raw" | "rest";
@@ -103,4 +104,31 @@ export function newCounters(): Counters {
 /** Adds one to `record[key]`. */
 export function bump(record: Record<string, number>, key: string | number): void {
   record[key] = (record[key] ?? 0) + 1;
+}
+
+/**
+ * Runs the cases of `phase` one after another until the phase is done or the run stops: each case gets
+ * its own generator (so it replays alone) and is tracked in flight (so a crash is blamed on it); an
+ * error thrown by a case is logged, never fatal to the worker.
+ */
+export async function runCases(
+  ctx: FuzzContext,
+  phase: Phase,
+  run: (rng: Rng, ref: CaseRef) => Promise<void>,
+): Promise<void> {
+  while (!ctx.signal.aborted) {
+    const index = ctx.nextCase(phase);
+    if (index === undefined) break;
+    const ref: CaseRef = { phase, index, input: "" };
+    const done = ctx.findings.begin(ref);
+    try {
+      await run(Rng.forCase(ctx.options.seed, phase, index), ref);
+    } catch (error) {
+      if (!ctx.signal.aborted) {
+        ctx.log(`${phase} case ${index}: ${error instanceof Error ? error.message : error}`);
+      }
+    } finally {
+      done();
+    }
+  }
 }

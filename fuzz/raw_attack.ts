@@ -9,9 +9,9 @@
  *
  * @module
  */
-import type { FuzzContext } from "./context.ts";
+import { type FuzzContext, runCases } from "./context.ts";
 import type { CaseRef } from "./findings.ts";
-import { Rng } from "./random.ts";
+import type { Rng } from "./random.ts";
 import {
   encodeFrame,
   type FrameSpec,
@@ -181,22 +181,9 @@ async function frameCase(ctx: FuzzContext, rng: Rng, ref: CaseRef): Promise<void
 
 /** One raw-TCP attacker. */
 export async function rawWorker(ctx: FuzzContext): Promise<void> {
-  while (!ctx.signal.aborted) {
-    const index = ctx.nextCase("raw");
-    if (index === undefined) break;
-    const rng = Rng.forCase(ctx.options.seed, "raw", index);
-    const ref: CaseRef = { phase: "raw", index, input: "" };
-    const done = ctx.findings.begin(ref);
+  await runCases(ctx, "raw", async (rng, ref) => {
     ctx.counters.rawCases++;
-    try {
-      if (rng.chance(0.45)) await upgradeCase(ctx, rng, ref);
-      else await frameCase(ctx, rng, ref);
-    } catch (error) {
-      if (!ctx.signal.aborted) {
-        ctx.log(`raw case ${index}: ${error instanceof Error ? error.message : error}`);
-      }
-    } finally {
-      done();
-    }
-  }
+    if (rng.chance(0.45)) await upgradeCase(ctx, rng, ref);
+    else await frameCase(ctx, rng, ref);
+  });
 }

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { bump, type FuzzContext } from "./context.ts";
+import { bump, type FuzzContext, runCases } from "./context.ts";
 import type { CaseRef } from "./findings.ts";
-import { Rng } from "./random.ts";
 import { RawConn } from "./raw_socket.ts";
 import { type RestCase, restCase, type RestSpec } from "./rest_cases.ts";
 
@@ -74,29 +73,12 @@ async function sendCut(ctx: FuzzContext, c: RestCase): Promise<void> {
 
 /** One REST attacker. */
 export async function restWorker(ctx: FuzzContext, spec: RestSpec): Promise<void> {
-  while (!ctx.signal.aborted) {
-    const index = ctx.nextCase("rest");
-    if (index === undefined) break;
-    const ref: CaseRef = { phase: "rest", index, input: "" };
-    const done = ctx.findings.begin(ref);
-    try {
-      const c = restCase(
-        Rng.forCase(ctx.options.seed, "rest", index),
-        spec,
-        ctx.fixtures,
-        ctx.options.maxFrameBytes,
-      );
-      ref.input = c.input;
-      if (c.cutAfter !== undefined) await sendCut(ctx, c);
-      else await sendFetch(ctx, c, ref);
-    } catch (error) {
-      if (!ctx.signal.aborted) {
-        ctx.log(`rest case ${index}: ${error instanceof Error ? error.message : error}`);
-      }
-    } finally {
-      done();
-    }
-  }
+  await runCases(ctx, "rest", async (rng, ref) => {
+    const c = restCase(rng, spec, ctx.fixtures, ctx.options.maxFrameBytes);
+    ref.input = c.input;
+    if (c.cutAfter !== undefined) await sendCut(ctx, c);
+    else await sendFetch(ctx, c, ref);
+  });
 }
 
 /**
