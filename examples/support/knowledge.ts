@@ -1,19 +1,12 @@
-/** Documents the embedded engine loads so `knowledge_search` tools have something to find. */
-export const knowledgeDocuments: { title: string; text: string }[] = [
-  {
-    title: "Apollo 11 mission summary",
-    text: "Apollo 11 launched on 16 July 1969. Neil Armstrong and Buzz Aldrin landed the lunar module " +
-      "Eagle in the Sea of Tranquility on 20 July 1969, while Michael Collins orbited in Columbia. " +
-      "The crew returned to Earth on 24 July 1969 with 21.5 kg of lunar samples.",
-  },
-  {
-    title: "Apollo 17 mission summary",
-    text: "Apollo 17, launched in December 1972, was the last crewed Moon landing. Eugene Cernan and " +
-      "Harrison Schmitt explored the Taurus-Littrow valley for three days using the lunar rover.",
-  },
-  {
-    title: "Refund policy",
-    text: "Customers can request a refund within 30 days of purchase. Refunds are issued to the " +
-      "original payment method within 5 business days once the return is received.",
-  },
-];
+/**
+ * Documents the embedded engine loads so `knowledge_search` tools have something to find: the engine's
+ * sample documents, which the standalone `deno task engine` loads too.
+ */
+import { SAMPLE_KNOWLEDGE_DOCUMENTS } from "../../src/engine/tools/sample_knowledge.ts";
+
+/** The sample documents, as `startEngine({ knowledgeDocuments })` takes them. */
+export const knowledgeDocuments: { title: string; text: string }[] = SAMPLE_KNOWLEDGE_DOCUMENTS.map((
+  doc,
+) => ({
+  ...doc,
+}));

@@ -4,7 +4,8 @@
  * `cli_options.ts`). Accepted keys come from `--api-key` or `VECTORSHIFT_API_KEY` (comma-separated);
  * without either a key is generated and printed. Providers read `OPENAI_API_KEY` / `OPENAI_BASE_URL`
  * from the environment. Logs go to stderr as JSON lines or text (`--log-format`, `--log-level`), with
- * one access line per REST request and per WebSocket close. Ctrl-C or SIGTERM closes every socket
+ * one access line per REST request and per WebSocket close. Every organisation starts with the sample
+ * knowledge documents the examples search (`tools/sample_knowledge.ts`). Ctrl-C or SIGTERM closes every socket
  * with 1001 and exits. A bad flag or variable exits with status 2.
  *
  * @module
@@ -12,6 +13,7 @@
 import { CliError, type CliSettings, helpText, parseCli } from "./cli_options.ts";
 import { DATABASE_FILE, type Engine, startEngine } from "./engine.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { SAMPLE_KNOWLEDGE_DOCUMENTS } from "./tools/sample_knowledge.ts";
 
 /** Parses the command line, or prints help (exit 0) or the problem (exit 2). */
 function settingsOrExit(): CliSettings {
@@ -42,6 +44,8 @@ async function startFromSettings(settings: CliSettings, logger: Logger): Promise
     // Facing the network, the standalone engine closes idle and half-sent HTTP connections by default.
     httpIdleTimeoutMs: 30_000,
     ...settings.engine,
+    // The examples' documents, so every example answers the same against this engine as embedded.
+    knowledgeDocuments: SAMPLE_KNOWLEDGE_DOCUMENTS.map((doc) => ({ ...doc })),
     env: Deno.env.toObject(),
     logger,
     ...(settings.memory ? {} : { dataDir: settings.dataDir }),

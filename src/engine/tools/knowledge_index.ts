@@ -31,17 +31,38 @@ const K1 = 1.2;
 const B = 0.75;
 const SNIPPET_CHARS = 240;
 const MAX_LIMIT = 50;
+/** Passages of one document looked at for a snippet (the text is bounded, but a snippet need not scan all). */
+const MAX_PASSAGES = 2000;
 
-/** Lower-cased words without stopwords, with plural endings folded ("policies" → "policy"). */
+/**
+ * Lower-cased words without stopwords, with plural and past-tense endings folded ("policies" →
+ * "policy", "landed" → "land"), so a question in the present tense finds a report in the past.
+ */
 export function searchTerms(text: string): string[] {
   const terms: string[] = [];
   for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
     if (STOPWORDS.has(word)) continue;
-    if (word.length > 4 && word.endsWith("ies")) terms.push(`${word.slice(0, -3)}y`);
-    else if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) terms.push(word.slice(0, -1));
-    else terms.push(word);
+    terms.push(stem(word));
   }
   return terms;
+}
+
+/** A crude suffix folding: enough for plurals and regular past tenses, never below three letters. */
+function stem(word: string): string {
+  if (word.length > 4 && word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (word.length > 5 && word.endsWith("ied")) return `${word.slice(0, -3)}y`;
+  if (word.length > 5 && word.endsWith("ed") && !word.endsWith("eed")) {
+    const base = word.slice(0, -2);
+    // "stopped" → "stop"; "issued" → "issu" like "issue" → "issu" below.
+    return /([b-df-hj-np-tv-z])\1$/.test(base) ? base.slice(0, -1) : base.replace(/e$/, "");
+  }
+  if (word.length > 5 && word.endsWith("ing")) {
+    const base = word.slice(0, -3);
+    return /([b-df-hj-np-tv-z])\1$/.test(base) ? base.slice(0, -1) : base;
+  }
+  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return stem(word.slice(0, -1));
+  if (word.length > 4 && word.endsWith("e") && !word.endsWith("ee")) return word.slice(0, -1);
+  return word;
 }
 
 function counts(terms: readonly string[]): Map<string, number> {
@@ -168,17 +189,34 @@ export class KnowledgeIndex {
     }));
   }
 
-  /** The passage with the most (rarity-weighted) query terms, clipped around its first match. */
+  /**
+   * The passage with the most (rarity-weighted) query terms, clipped around its first match. Other
+   * matching passages follow it, in document order, while they fit: a question often needs two
+   * sentences ("refunds within 30 days" and "paid within 5 days").
+   */
   #snippet(text: string, queryTerms: readonly string[]): string {
-    const passages = text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter((s) => s !== "");
-    let best = passages[0] ?? "";
-    let bestScore = 0;
-    for (const passage of passages) {
+    const passages = text.split(/(?<=[.!?])\s+|\n+/).map((s) => s.trim()).filter((s) => s !== "")
+      .slice(0, MAX_PASSAGES);
+    const scores = passages.map((passage) => {
       const terms = new Set(searchTerms(passage));
-      const score = queryTerms.reduce((sum, term) => sum + (terms.has(term) ? this.#idf(term) + 1 : 0), 0);
-      if (score > bestScore) [best, bestScore] = [passage, score];
+      return queryTerms.reduce((sum, term) => sum + (terms.has(term) ? this.#idf(term) + 1 : 0), 0);
+    });
+    let bestAt = 0;
+    scores.forEach((score, i) => {
+      if (score > (scores[bestAt] ?? 0)) bestAt = i;
+    });
+    const best = passages[bestAt] ?? "";
+    if (best.length <= SNIPPET_CHARS) {
+      let length = best.length;
+      const chosen = new Set([bestAt]);
+      for (let i = 0; i < passages.length; i++) {
+        const passage = passages[i] ?? "";
+        if (chosen.has(i) || (scores[i] ?? 0) === 0 || length + passage.length + 1 > SNIPPET_CHARS) continue;
+        chosen.add(i);
+        length += passage.length + 1;
+      }
+      return passages.filter((_, i) => chosen.has(i)).join(" ");
     }
-    if (best.length <= SNIPPET_CHARS) return best;
     const lower = best.toLowerCase();
     const first = Math.min(...queryTerms.map((t) => lower.indexOf(t)).filter((i) => i >= 0), best.length);
     const start = Math.max(0, Math.min(first - 60, best.length - SNIPPET_CHARS));
