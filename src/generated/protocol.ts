@@ -72,6 +72,7 @@ export type ErrorCode =
   | "limit_exceeded"
   | "session_expired"
   | "turn_interrupted"
+  | "store_unavailable"
   | "internal";
 
 /**

@@ -48,6 +48,8 @@ export const CloseCode = {
   frame_too_large: 1009,
   /** The engine hit an unexpected error; reconnecting is safe. */
   internal_error: 1011,
+  /** The engine cannot reach its shared store (Redis) now; nothing was half-written. Reconnect after a pause and resume from your last seq. */
+  store_unavailable: 1013,
   /** Nothing was received for twice the heartbeat interval. */
   heartbeat_timeout: 4000,
   /** The API key in `hello` is missing or invalid. Not retried. */

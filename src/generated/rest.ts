@@ -262,10 +262,10 @@ export interface components {
       /** @description What was wrong and how to fix it. */
       error: string;
       /**
-       * @description Set on `410` answers: whether the session was terminated or expired (idle longer than the engine keeps sessions).
+       * @description Set on `410` answers (whether the session was terminated or expired: idle longer than the engine keeps sessions) and on `503` answers when the engine cannot reach its shared store (Redis); retry after `Retry-After`.
        * @enum {unknown}
        */
-      code?: "session_terminated" | "session_expired";
+      code?: "session_terminated" | "session_expired" | "store_unavailable";
     };
     /** @description Health report. */
     Health: {

@@ -12,9 +12,9 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
         "status": { "const": "failed", "description": "Always `failed`." },
         "error": { "type": "string", "description": "What was wrong and how to fix it." },
         "code": {
-          "enum": ["session_terminated", "session_expired"],
+          "enum": ["session_terminated", "session_expired", "store_unavailable"],
           "description":
-            "Set on `410` answers: whether the session was terminated or expired (idle longer than the engine keeps sessions).",
+            "Set on `410` answers (whether the session was terminated or expired: idle longer than the engine keeps sessions) and on `503` answers when the engine cannot reach its shared store (Redis); retry after `Retry-After`.",
         },
       },
       "required": ["status", "error"],
