@@ -60,14 +60,14 @@ return {head, oldest, redis.call('XRANGE', KEYS[1], ARGV[1], '+')}
 /**
  * Inserts or replaces a session record and keeps the indexes in step. KEYS: record hash, counts hash,
  * idle index, the agent's session set. ARGV: record JSON, state, id, idle score (ms), last activity
- * (RFC 3339, or "" to keep the stored one).
+ * (RFC 3339, or "" for none: a replace is whole).
  */
 export const PUT_SESSION = `
 local old = redis.call('HGET', KEYS[1], 'state')
 if old then redis.call('HINCRBY', KEYS[2], old, -1) end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 redis.call('HSET', KEYS[1], 'rec', ARGV[1], 'state', ARGV[2])
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'active', ARGV[5]) end
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'active', ARGV[5]) else redis.call('HDEL', KEYS[1], 'active') end
 if ARGV[2] == 'active' then
   redis.call('ZADD', KEYS[3], 'GT', ARGV[4], ARGV[3])
 else
