@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { ApprovalResponseFrame, ServerEvent, UserMessage } from "../../generated/protocol.ts";
-import { CloseCode, PROTOCOL_VERSION } from "../../generated/protocol_schema.ts";
+import type { ApprovalResponseFrame, UserMessage } from "../../generated/protocol.ts";
+import { CloseCode } from "../../generated/protocol_schema.ts";
 import type { components } from "../../generated/rest.ts";
 import type { EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
@@ -14,20 +14,14 @@ import type { ModelMessage, ModelTool } from "../model.ts";
 import type { OpenTurn, PostReceipt, SessionRecord, StoredApproval } from "../store/store.ts";
 import { type AnswerOutcome, Approvals } from "./approvals.ts";
 import { trimMemory } from "./memory_window.ts";
-import { describeModel } from "./model_info.ts";
+import { Fanout, type Subscriber } from "./fanout.ts";
 import { type PostOutcome, Posts } from "./posts.ts";
 import type { ParticipantActivity, TurnScope } from "./scope.ts";
 import { SessionLog } from "./session_log.ts";
 import { runTurn, type TurnOutcome } from "./turn.ts";
 import { TurnRunner, type TurnWork } from "./turn_runner.ts";
 
-/** A socket attached to a session. */
-export interface Subscriber {
-  /** Sends one serialized event. */
-  deliver(frame: string): void;
-  /** Closes the socket with a close code and reason. */
-  close(code: number, reason: string): void;
-}
+export type { Subscriber } from "./fanout.ts";
 
 /** What a restored session brings along; a new session starts empty. */
 export interface RestoredState {
@@ -39,11 +33,6 @@ export interface RestoredState {
   memory: ModelMessage[];
 }
 
-interface Attachment {
-  live: boolean;
-  buffer: string[];
-}
-
 /** One session, live in this process. */
 export class SessionRuntime implements TurnScope {
   readonly sessionId: string;
@@ -51,7 +40,7 @@ export class SessionRuntime implements TurnScope {
   readonly ctx: EngineContext;
   readonly approvals = new Approvals();
   readonly record: SessionRecord;
-  readonly #subs = new Map<Subscriber, Attachment>();
+  readonly #fanout: Fanout;
   readonly #posts: Posts;
   readonly #runner: TurnRunner;
   readonly #memory: ModelMessage[];
@@ -74,6 +63,12 @@ export class SessionRuntime implements TurnScope {
     this.ctx = ctx;
     this.#modelTools = modelTools;
     this.#memory = restored.memory;
+    this.#fanout = new Fanout(ctx, {
+      sessionId: record.id,
+      org: record.org,
+      agentId: record.agent_id,
+      pendingApprovals: (seq) => this.approvals.pendingUpTo(seq),
+    }, restored.head);
     this.#log = new SessionLog(record.id, ctx.store, ctx.options.retainedEvents, restored.head, {
       durable: (frames) => this.#deliver(frames),
       failed: (error) => this.#storeFailed(error),
@@ -117,7 +112,7 @@ export class SessionRuntime implements TurnScope {
       state,
       head_seq: this.#log.durableHead,
       generating: this.#runner.generating,
-      attached_sockets: this.#subs.size,
+      attached_sockets: this.#fanout.size,
       created_at,
     };
   }
@@ -141,10 +136,7 @@ export class SessionRuntime implements TurnScope {
   }
 
   #deliver(frames: string[]): void {
-    for (const [sub, attachment] of this.#subs) {
-      if (attachment.live) { for (const frame of frames) sub.deliver(frame); }
-      else attachment.buffer.push(...frames);
-    }
+    this.#fanout.deliver(frames, this.#log.durableHead);
   }
 
   /** The store refused events: they were never sent. Nothing more is logged here; clients resume. */
@@ -157,13 +149,7 @@ export class SessionRuntime implements TurnScope {
 
   /** Serializes a connection-scoped event (not logged; seq is the newest durable one, already sent). */
   scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
-    const envelope = {
-      seq: this.#log.durableHead,
-      logged: false,
-      session_id: this.sessionId,
-      message_id: messageId,
-    };
-    return JSON.stringify(makeEvent(type, envelope, data));
+    return this.#fanout.scoped(type, data, messageId);
   }
 
   status(activity: ParticipantActivity, messageId?: string): void {
@@ -181,48 +167,13 @@ export class SessionRuntime implements TurnScope {
   async attach(sub: Subscriber, lastSeq: number, resumed: boolean): Promise<boolean> {
     if (this.#closed) return false;
     this.touch();
-    const attachment: Attachment = { live: false, buffer: [] };
-    this.#subs.set(sub, attachment);
-    this.ctx.metrics.attachedSockets++;
-    // Everything up to the durable head is in the store; later events reach this socket's buffer as
-    // they commit, so nothing is lost or doubled.
-    const head = this.#log.durableHead;
-    const window = await this.ctx.store.readEvents(this.sessionId, lastSeq);
-    const model = describeModel(this.ctx, await this.ctx.store.getAgent(this.org, this.record.agent_id));
-    if (!this.#subs.has(sub)) return false;
-    const replayFrom = Math.min(head, Math.max(lastSeq, window.oldestSeq - 1));
-    const envelope = { seq: head, logged: false, session_id: this.sessionId };
-    const send = (event: ServerEvent) => sub.deliver(JSON.stringify(event));
-    const options = this.ctx.options;
-    send(makeEvent("session_connected", envelope, {
-      protocol_version: PROTOCOL_VERSION,
-      resumed,
-      replay_from_seq: replayFrom,
-      head_seq: head,
-      agent_id: this.record.agent_id,
-      model,
-      heartbeat_interval_ms: options.heartbeatIntervalMs,
-      limits: { max_frame_bytes: options.maxFrameBytes, retained_events: options.retainedEvents },
-    }));
-    if (lastSeq < replayFrom) {
-      send(makeEvent("resync_required", envelope, {
-        last_seq: lastSeq,
-        oldest_retained_seq: window.oldestSeq,
-        head_seq: head,
-      }));
-    }
-    for (const event of window.events) if (event.seq <= head) send(event);
-    for (const request of this.approvals.pendingUpTo(replayFrom)) send({ ...request, ...envelope });
-    for (const frame of attachment.buffer) sub.deliver(frame);
-    attachment.buffer = [];
-    attachment.live = true;
-    return true;
+    return await this.#fanout.attach(sub, lastSeq, resumed);
   }
 
   /** Detaches a socket (it closed); the session keeps running. */
   detach(sub: Subscriber): void {
     this.#lastUsed = performance.now();
-    if (this.#subs.delete(sub)) this.ctx.metrics.attachedSockets--;
+    this.#fanout.detach(sub);
   }
 
   /** Applies a post and schedules its turn; a duplicate changes nothing. */
@@ -323,7 +274,7 @@ export class SessionRuntime implements TurnScope {
    * socket, no turn running or waiting, nothing left to write.
    */
   get evictable(): boolean {
-    return this.#subs.size === 0 && this.#runner.idle && !this.#log.pending && !this.#posts.writing &&
+    return this.#fanout.size === 0 && this.#runner.idle && !this.#log.pending && !this.#posts.writing &&
       !this.#closed;
   }
 
@@ -334,7 +285,7 @@ export class SessionRuntime implements TurnScope {
 
   /** Sockets attached now. */
   get attached(): number {
-    return this.#subs.size;
+    return this.#fanout.size;
   }
 
   /** Idle expiry: stops for good and closes any socket with 4011 (the registry frees the data). */
@@ -357,10 +308,8 @@ export class SessionRuntime implements TurnScope {
   }
 
   #closeAll(code: number, reason: string): number {
-    const subs = [...this.#subs.keys()];
-    for (const sub of subs) this.detach(sub);
-    for (const sub of subs) sub.close(code, reason);
-    return subs.length;
+    this.#lastUsed = performance.now();
+    return this.#fanout.closeAll(code, reason);
   }
 
   /**
