@@ -97,7 +97,7 @@ function options(args: string[]): ConformanceOptions | undefined {
   };
 }
 
-/** Fails with the kit's own message when the URL or key is unusable, or the server does not answer. */
+/** Fails with an actionable message when the URL or key is unusable, or the server does not answer. */
 async function reachable(chosen: ConformanceOptions): Promise<void> {
   let url: string;
   try {
@@ -105,11 +105,20 @@ async function reachable(chosen: ConformanceOptions): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
+  let status: number;
   try {
-    const health = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(5_000) });
-    await health.body?.cancel();
+    const answer = await fetch(`${url}/v1/agents?limit=1`, {
+      headers: { authorization: `Bearer ${chosen.key}` },
+      signal: AbortSignal.timeout(5_000),
+    });
+    await answer.body?.cancel();
+    status = answer.status;
   } catch (error) {
     fail(`Cannot reach ${url} (${(error as Error).message}); is the server running at that address?`);
+  }
+  if (status === 401) fail(`${url} refused the key (401); give one of the server's API keys with --key.`);
+  if (status === 404) {
+    fail(`${url}/v1/agents answered 404; is ${url} the server's base URL (REST under /v1)?`);
   }
 }
 
