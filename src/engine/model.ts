@@ -39,6 +39,11 @@ export type ModelMessage =
     name: string;
     status: "success" | "error" | "denied" | "cancelled";
     result: string;
+    /**
+     * The arguments the tool actually ran with, when they differ from the call's (an approval's
+     * `confirm` overrides, or static inputs), so the answer describes what ran.
+     */
+    arguments?: Record<string, unknown>;
   };
 
 /** What a provider is asked to continue. */

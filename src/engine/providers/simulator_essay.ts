@@ -6,6 +6,7 @@
  */
 import { COMPUTING_PARAGRAPHS } from "./simulator_essay_computing.ts";
 import { GENERIC_PARAGRAPHS } from "./simulator_essay_generic.ts";
+import { toSecondPerson } from "./simulator_person.ts";
 import { stripEnd } from "./simulator_text.ts";
 
 const ESSAY_REQUEST =
@@ -29,7 +30,8 @@ export function essayTopic(texts: readonly string[]): string {
       const topic = text.match(pattern)?.[1];
       if (topic !== undefined) {
         const cleaned = stripEnd(topic.replace(/\s*,?\s*please$/i, "").replace(/^(?:the topic of)\s+/i, ""));
-        if (cleaned !== "") return cleaned;
+        // "an essay about my childhood" is about "your childhood" when the simulator writes it.
+        if (cleaned !== "") return toSecondPerson(cleaned);
       }
     }
   }

@@ -1,12 +1,22 @@
 /**
- * How the offline model simulator talks about attached files: it reads text files, quotes the lines a
- * question is about, summarises on request, and acknowledges binary files by name, type and size.
+ * How the offline model simulator talks about attached files: it reads text, CSV and JSON files,
+ * answers questions from their content (quoting the lines a question is about, looking up table rows
+ * and JSON keys), summarises them in sentences taken from them, and acknowledges binary files by name,
+ * type and size.
  *
  * @module
  */
 import type { SimFile } from "./simulator_turn.ts";
-import { isQuestion } from "./simulator_memory.ts";
-import { clip, keywords, wordCount } from "./simulator_text.ts";
+import { isQuestion } from "./simulator_facts.ts";
+import {
+  answerJson,
+  answerTable,
+  describeJson,
+  describeTable,
+  parseCsv,
+  parseJson,
+} from "./simulator_tables.ts";
+import { clip, keywords } from "./simulator_text.ts";
 
 /** Words that point at "the file" rather than at its contents. */
 const FILE_WORDS =
@@ -41,25 +51,68 @@ function describe(file: SimFile): string {
   return `${file.name} (${file.mimeType}, ${file.size} bytes)`;
 }
 
-/** Acknowledges one attached file: a short look at text files, name/type/size for the rest. */
+/** The structured reading of a file, when it is CSV or JSON. */
+function structured(file: SimFile): { csv?: ReturnType<typeof parseCsv>; json?: { value: unknown } } {
+  if (file.text === undefined) return {};
+  if (/csv/i.test(file.mimeType) || /\.csv$/i.test(file.name)) return { csv: parseCsv(file.text) };
+  if (/json/i.test(file.mimeType) || /\.json$/i.test(file.name)) {
+    const json = parseJson(file.text);
+    return json === undefined ? {} : { json };
+  }
+  return {};
+}
+
+/** Acknowledges one attached file: a summary of text files, name/type/size for the rest. */
 export function acknowledgeFile(file: SimFile): string {
   if (file.text === undefined) {
     return `I received ${describe(file)}. It is not a text file, so I can't read its contents, ` +
       "but I have noted the attachment.";
   }
-  const all = lines(file.text);
-  const first = all[0];
-  return `I received ${describe(file)}: ${all.length} lines and ${wordCount(file.text)} words.` +
-    (first === undefined ? " It is empty." : ` It begins: "${clip(first, 120)}".`);
+  return `I received ${describe(file)}. ${summarizeFile(file)}`;
 }
 
-/** A short summary of a text file: size, counts and its first lines. */
+/** Sentences of a text: lines that are sentences already, or sentences split from paragraphs. */
+function sentencesOf(text: string): string[] {
+  return lines(text).flatMap((line) => line.split(/(?<=[.!?])\s+(?=[A-Z0-9"])/))
+    .map((sentence) => sentence.replace(/^[-*#>\s]+/, "").trim()).filter((sentence) => sentence.length > 2);
+}
+
+/** Ends a sentence taken from a file with a full stop when it has no end mark. */
+function asSentence(text: string): string {
+  return /[.!?]["')]?$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * A summary in sentences taken from the file: its title line, then the sentences that share the most
+ * frequent content words of the whole file (at most three, in file order). CSV and JSON files are
+ * described by their structure and values instead.
+ */
 export function summarizeFile(file: SimFile): string {
   if (file.text === undefined) return acknowledgeFile(file);
-  const all = lines(file.text);
-  const head = all.slice(0, 3).map((line) => `"${clip(line, 120)}"`).join(", ");
-  return `Summary of ${file.name}: ${all.length} lines, ${wordCount(file.text)} words.` +
-    (head === "" ? " The file is empty." : ` It opens with ${head}.`);
+  const { csv, json } = structured(file);
+  if (csv !== undefined) return describeTable(file.name, csv);
+  if (json !== undefined) return describeJson(file.name, json.value);
+  const all = sentencesOf(file.text).slice(0, 2000);
+  if (all.length === 0) return `${file.name} is empty.`;
+  const [first = "", ...rest] = all;
+  const title = !/[.!?]$/.test(first) && first.split(/\s+/).length <= 12 ? first : undefined;
+  const body = title === undefined ? all : rest;
+  const frequency = new Map<string, number>();
+  for (const sentence of body) {
+    for (const word of keywords(sentence)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
+  }
+  const scored = body.map((sentence, index) => {
+    const words = keywords(sentence);
+    const points = words.reduce((sum, word) => sum + (frequency.get(word) ?? 0), 0) /
+      Math.sqrt(words.length || 1);
+    return { sentence, index, points };
+  });
+  const chosen = scored.sort((a, b) => b.points - a.points || a.index - b.index).slice(0, 3)
+    .sort((a, b) => a.index - b.index).map(({ sentence }) => asSentence(clip(sentence, 200)));
+  const opening = title === undefined
+    ? `Summary of ${file.name}:`
+    : `Summary of ${file.name} (${clip(title, 100)}):`;
+  return [opening, ...chosen].join(" ");
 }
 
 /** Picks the file a question names, else the newest. */
@@ -85,6 +138,13 @@ export function answerFromFiles(question: string, files: readonly SimFile[]): st
     .filter((word) => word.length > 2);
   for (const file of files) {
     if (file.text === undefined || terms.length === 0) continue;
+    const { csv, json } = structured(file);
+    const fromStructure = csv !== undefined
+      ? answerTable(file.name, csv, question)
+      : json !== undefined
+      ? answerJson(file.name, json.value, question)
+      : undefined;
+    if (fromStructure !== undefined) return fromStructure;
     const hits = lines(file.text).filter((line) => {
       const lower = line.toLowerCase();
       return terms.some((term) => lower.includes(term));

@@ -6,6 +6,7 @@
  * @module
  */
 import { INPUTS_HEADING, JSON_REQUEST } from "../functional_prompt.ts";
+import { answerGeneral } from "./simulator_general.ts";
 import { clip, keywords, stripEnd } from "./simulator_text.ts";
 
 const PIECE =
@@ -65,8 +66,10 @@ function capitalize(text: string): string {
 }
 
 /**
- * The one-paragraph piece a functional run's instructions ask for, about its topic. Deterministic:
- * the same instructions and inputs give the same text.
+ * The one-paragraph piece a functional run's instructions ask for, about its topic. The simulator has
+ * no sources, so instead of filler it says so in one sentence and gives what it can: the facts its
+ * table holds on the topic, the outline a full piece would follow, and the inputs it was given.
+ * Deterministic: the same instructions and inputs give the same text.
  */
 export function composePiece(instructions: string, inputs: Record<string, unknown>): string {
   const { kind } = pieceOf(instructions);
@@ -76,14 +79,17 @@ export function composePiece(instructions: string, inputs: Record<string, unknow
     .map(([name, value]) =>
       `${name} = ${typeof value === "string" ? clip(value, 80) : JSON.stringify(value)}`
     );
+  const known = answerGeneral(topic, []);
   return [
-    `${capitalize(topic)} is a subject where a short, well-organised overview pays off.`,
-    `This ${kind} covers what ${topic} is, why it matters now, the main open questions and where to look next.`,
-    `The core of ${topic} is best understood by separating settled findings from claims that still depend on context;`,
-    "current work centres on practical results, their costs and their limits.",
-    `The open questions about ${topic} concern scale, trade-offs and the quality of the evidence,`,
-    "and the most useful next step is to compare recent primary sources with the claims made in summaries.",
-    ...(others.length > 0 ? [`It takes into account: ${others.join("; ")}.`] : []),
+    `${
+      capitalize(kind)
+    } on ${topic}, from the offline model simulator: it has no research sources, so this ` +
+    `${kind} outlines the questions a full one would answer rather than stating findings.`,
+    ...(known === undefined ? [] : [known]),
+    `A full ${kind} on ${topic} would say what it is and how it works, how widely it is used today, ` +
+    "what it costs and what it brings, and which questions are still open.",
+    "Connect a real model provider (set llm_info.api_key) to have it written from actual knowledge.",
+    ...(others.length > 0 ? [`Inputs taken into account: ${others.join("; ")}.`] : []),
   ].join(" ");
 }
 

@@ -1,145 +1,116 @@
 /**
- * The offline model simulator's memory: facts users state about themselves ("my name is Alice",
- * "I live in Paris", "my favourite colour is blue") and answers to questions about them. It only
- * sees the messages the engine passes, so with session memory off it honestly does not know.
+ * The offline model simulator's memory: answers to questions about what the user told it ("what is
+ * my name", "which city did I mention", "what did I just tell you about myself", "what's the
+ * codeword"), from the facts in the messages the engine passes. With session memory off those
+ * messages are absent, so it says plainly that it cannot recall.
  *
  * @module
  */
+import { extractFacts, normalizeKey, type SimFact } from "./simulator_facts.ts";
 
-/** A fact the user stated, phrased in the second person ("your name is Alice"). */
-export interface SimFact {
-  /** What the fact is about: `name`, `home`, `age`, `origin`, `identity`, `work`, or a noun phrase. */
-  key: string;
-  /** The value as the user wrote it. */
-  value: string;
-  /** The fact as a clause addressed to the user. */
-  clause: string;
+export { addFacts, extractFacts, isQuestion, type SimFact } from "./simulator_facts.ts";
+
+/** What a memory question asks for: one key (with fallbacks), or everything (`keys` empty). */
+interface Wanted {
+  /** Fact keys that answer it, best first; empty means "everything you know about me". */
+  keys: string[];
+  /** How to name it in "I can't recall ..." ("your name", "which city you mentioned"). */
+  topic: string;
 }
 
-/** Clause ends: stop a value before punctuation or a new clause. */
-const END = String.raw`([^.,!?;\n]+?)(?=\s+(?:and|but|so|because)\s|[.,!?;\n]|$)`;
+type Ask = (m: RegExpMatchArray) => Wanted;
 
-const PATTERNS: ReadonlyArray<{ re: RegExp; make: (m: RegExpMatchArray) => SimFact | undefined }> = [
-  {
-    re: /\b(?:my name is|my name's|call me|i am called|i'm called)\s+([\p{L}'-]+(?:\s+[\p{L}'-]+)?)/iu,
-    make: (m) => nameFact(m[1] ?? ""),
-  },
-  {
-    re: /\bI(?:'m| am) (\d{1,3})(?: years? old)?\b/i,
-    make: (m) => fact("age", m[1], (v) => `you are ${v} years old`),
-  },
-  {
-    re: new RegExp(String.raw`\bI(?:'m| am) from ${END}`, "i"),
-    make: (m) => fact("origin", m[1], (v) => `you are from ${v}`),
-  },
-  { re: /\bI(?:'m| am) ([A-Z][\p{L}'-]+)(?=[\s.,!?;]|$)/u, make: (m) => nameFact(m[1] ?? "") },
-  {
-    re: new RegExp(String.raw`\bI(?:'m| am) (an? ${END})`, "i"),
-    make: (m) => fact("identity", m[1], (v) => `you are ${v}`),
-  },
-  {
-    re: new RegExp(String.raw`\bI live in ${END}`, "i"),
-    make: (m) => fact("home", m[1], (v) => `you live in ${v}`),
-  },
-  {
-    re: new RegExp(String.raw`\bI work (at|for|as|in) ${END}`, "i"),
-    make: (m) => fact("work", m[2], (v) => `you work ${m[1]?.toLowerCase()} ${v}`),
-  },
-  {
-    re: new RegExp(String.raw`\bmy (fav(?:ou)?rite [\p{L} ]+?) (?:is|are) ${END}`, "iu"),
-    make: (m) => fact(normalizeKey(m[1] ?? ""), m[2], (v) => `your ${normalizeKey(m[1] ?? "")} is ${v}`),
-  },
-  {
-    re: new RegExp(String.raw`\bmy ([\p{L}' ]{2,30}?) (?:is|are) ${END}`, "iu"),
-    make: (m) => fact(normalizeKey(m[1] ?? ""), m[2], (v) => `your ${normalizeKey(m[1] ?? "")} is ${v}`),
-  },
-];
+const PLACE = String.raw`(?:city|town|place|country|village|state)`;
 
-/** Question forms, most specific first; `key` undefined means "everything you know about me". */
-const QUESTIONS: ReadonlyArray<
-  { re: RegExp; key: (m: RegExpMatchArray) => string | undefined; topic: string }
-> = [
+/** Question forms, most specific first. */
+const QUESTIONS: ReadonlyArray<{ re: RegExp; ask: Ask }> = [
   {
-    re: /\b(?:what(?:'s| is) my name|who am i|(?:know|remember) my name)\b/i,
-    key: () => "name",
-    topic: "your name",
+    re:
+      /\b(?:what(?:'s| is| was) my name|who am i|(?:know|remember|recall) my name|what (?:did i say|did i tell you) my name (?:is|was)|what am i called)\b/i,
+    ask: () => ({ keys: ["name"], topic: "your name" }),
   },
-  { re: /\bwhere (?:do i live|i live)\b/i, key: () => "home", topic: "where you live" },
-  { re: /\bwhere am i from\b/i, key: () => "origin", topic: "where you are from" },
-  { re: /\bhow old am i\b/i, key: () => "age", topic: "how old you are" },
-  { re: /\bwhere do i work\b/i, key: () => "work", topic: "where you work" },
   {
-    re: /\bwhat(?:'s| is| are) my ([\p{L}' ]{2,30}?)\s*\??$/iu,
-    key: (m) => normalizeKey(m[1] ?? ""),
-    topic: "",
+    re: new RegExp(
+      String
+        .raw`\b(?:which|what) ${PLACE} (?:did i (?:mention|say|tell you)|i mentioned|i said|do i live in|am i (?:in|from)|i live in|i'm from|am i living in)|where (?:do i live|i live|am i living|did i say i live)`,
+      "i",
+    ),
+    ask: (m) =>
+      /\bfrom\b/i.test(m[0]) ? { keys: ["origin", "home"], topic: "where you are from" } : {
+        keys: ["home", "origin", "plans"],
+        topic: /mention|said|say|tell/i.test(m[0]) ? "which place you mentioned" : "where you live",
+      },
+  },
+  {
+    re: /\bwhere (?:am i|i am|do i come) from\b/i,
+    ask: () => ({ keys: ["origin", "home"], topic: "where you are from" }),
+  },
+  {
+    re: /\bhow old am i\b|\bwhat(?:'s| is) my age\b/i,
+    ask: () => ({ keys: ["age"], topic: "how old you are" }),
   },
   {
     re:
-      /\b(?:what did i (?:tell|say|mention)|what have i told|what do you (?:know|remember) about me|do you remember (?:me|what)|remind me what i)/i,
-    key: () => undefined,
-    topic: "",
+      /\b(?:where do i work|what do i do(?: for (?:a living|work))?|what(?:'s| is) my (?:job|occupation|profession|work))\b/i,
+    ask: () => ({ keys: ["work", "identity"], topic: "what you do for work" }),
+  },
+  {
+    re: /\bwhat (?:do|did) i (?:like|love|enjoy|prefer)\b|\bwhat (?:\w+ )?do i (?:like|love|enjoy|prefer)\b/i,
+    ask: () => ({ keys: ["likes"], topic: "what you like" }),
+  },
+  {
+    re: /\bwhat (?:do|did) i (?:not like|hate|dislike)\b|\bwhat don't i like\b/i,
+    ask: () => ({ keys: ["dislikes"], topic: "what you dislike" }),
+  },
+  {
+    re:
+      /\bwhat (?:am i|was i) (?:planning|going|doing|travel(?:l)?ing|visiting|learning|studying)\b|\bwhere am i (?:going|travel(?:l)?ing|flying|heading)\b|\bmy (?:trip|plans?)\b.*\?$/i,
+    ask: () => ({ keys: ["plans"], topic: "what you are planning" }),
+  },
+  {
+    re: /\bhow many ([\p{L}-]+) do i (?:have|own)\b/iu,
+    ask: (m) => ({
+      keys: [`owned ${(m[1] ?? "").toLowerCase().replace(/(?<=[^s])s$/, "")}`],
+      topic: `how many ${m[1]} you have`,
+    }),
+  },
+  {
+    re:
+      /\bwhat(?:'s| is| was) (?:the|my|our) (code ?word|password|pass ?phrase|secret word|magic word|pin)\b/i,
+    ask: (m) => {
+      const key = normalizeKey(m[1] ?? "");
+      return { keys: [key], topic: `the ${key}` };
+    },
+  },
+  {
+    re: /\bwhat(?:'s| is| are| was| were) my ([\p{L}' ]{2,30}?)\s*\??$/iu,
+    ask: (m) => {
+      const key = normalizeKey(m[1] ?? "");
+      return { keys: [key], topic: `your ${key}` };
+    },
+  },
+  {
+    re:
+      /\b(?:what (?:did|have) i (?:just )?(?:tell|told|say|said|mention(?:ed)?)(?: to)?(?: you)?|what do you (?:know|remember|recall) about me|do you remember (?:me|what i (?:said|told you))|remind me (?:what|of what) i (?:said|told you)|what have you learned about me|tell me what you know about me|what i (?:just )?told you about myself)/i,
+    ask: () => ({ keys: [], topic: "what you told me" }),
   },
 ];
-
-function normalizeKey(key: string): string {
-  return key.trim().toLowerCase().replace(/\bfavorite\b/, "favourite").replace(/\s+/g, " ");
-}
-
-function fact(key: string, raw: string | undefined, clause: (value: string) => string): SimFact | undefined {
-  const value = (raw ?? "").trim();
-  if (value === "" || key === "") return undefined;
-  return { key, value, clause: clause(value) };
-}
-
-function nameFact(raw: string): SimFact | undefined {
-  const words = raw.trim().split(/\s+/);
-  // A second word counts only when capitalised ("Alice Smith", not "Alice and").
-  const kept = words.filter((word, i) => i === 0 || /^\p{Lu}/u.test(word));
-  const name = kept.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join(" ");
-  return fact("name", name, (v) => `your name is ${v}`);
-}
-
-/** Whether a text is a question rather than a statement. */
-export function isQuestion(text: string): boolean {
-  return /\?\s*$/.test(text.trim()) ||
-    /^(?:what|who|where|when|why|how|which|do|does|did|is|are|can|could|would|will|should|tell me)\b/i.test(
-      text.trim(),
-    );
-}
-
-/** Facts stated in the texts, oldest first; a later statement of the same key replaces an earlier one. */
-export function extractFacts(texts: readonly string[]): SimFact[] {
-  const facts = new Map<string, SimFact>();
-  for (const text of texts) addFacts(facts, text);
-  return [...facts.values()];
-}
-
-/**
- * Adds the facts stated in `text` to `facts` (by key, newest last), so a conversation is read once,
- * post by post, instead of again for every post.
- */
-export function addFacts(facts: Map<string, SimFact>, text: string): void {
-  for (const sentence of text.split(/(?<=[.!?;])\s+|\n+/)) {
-    if (isQuestion(sentence)) continue;
-    // Several facts may share a sentence; within it, the first (most specific) pattern per key wins.
-    const keys = new Set<string>();
-    for (const { re, make } of PATTERNS) {
-      const match = sentence.match(re);
-      const found = match ? make(match) : undefined;
-      if (!found || keys.has(found.key)) continue;
-      keys.add(found.key);
-      facts.delete(found.key);
-      facts.set(found.key, found);
-    }
-  }
-}
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** The answer when nothing was told: honest about why (no earlier messages reach it without memory). */
+function cannotRecall(topic: string, earlierTexts: readonly string[]): string {
+  if (earlierTexts.length === 0) {
+    return `I can't recall ${topic}: I have no earlier messages from you in this conversation. ` +
+      "Without session memory I only see your current message.";
+  }
+  return `I can't recall ${topic}: you haven't told me in this conversation.`;
+}
+
 /**
- * Answers a question about the user from the facts they stated earlier, or says it does not know.
+ * Answers a question about the user from the facts they stated earlier, or says it cannot recall.
  * Returns undefined when the text is not such a question.
  */
 export function recallAnswer(
@@ -147,21 +118,21 @@ export function recallAnswer(
   facts: readonly SimFact[],
   earlierTexts: readonly string[],
 ): string | undefined {
-  for (const { re, key, topic } of QUESTIONS) {
+  for (const { re, ask } of QUESTIONS) {
     const match = question.match(re);
     if (!match) continue;
-    const wanted = key(match);
-    if (wanted === undefined) {
+    const { keys, topic } = ask(match);
+    if (keys.length === 0) {
       if (facts.length > 0) return `You told me that ${facts.map((f) => f.clause).join(", and ")}.`;
       const last = earlierTexts.at(-1);
       return last === undefined
-        ? "You haven't told me anything about yourself yet — this is the start of our conversation as far as I can see."
-        : `Earlier in this conversation you said: "${last}".`;
+        ? cannotRecall("anything about you", earlierTexts)
+        : `You haven't told me facts about yourself, but earlier you said: "${last}".`;
     }
-    const found = facts.find((f) => f.key === wanted);
-    if (found) return `${capitalize(found.clause)}.`;
-    const about = topic === "" ? `your ${wanted}` : topic;
-    return `I don't know ${about} yet — you haven't told me in this conversation.`;
+    const found = keys.map((key) => facts.find((f) => f.key === key)).find((f) => f !== undefined);
+    if (found === undefined) return cannotRecall(topic, earlierTexts);
+    if (/mentioned/.test(topic)) return `You mentioned ${found.value}: ${found.clause}.`;
+    return `${capitalize(found.clause)}.`;
   }
   return undefined;
 }

@@ -1,64 +1,76 @@
 /**
- * The offline model simulator's short answers to plain questions and statements: a few deterministic
- * sentences that restate what was asked, so a reader (and a test) can see which message was answered.
+ * The offline model simulator's answers to plain messages it has no tool or table for: arithmetic it
+ * can do itself, honest "I can't tell you ..." answers to questions it cannot know (in grammatical
+ * sentences, never filler), and acknowledgements of statements.
  *
  * @module
  */
-import { clip, pick, stripEnd } from "./simulator_text.ts";
-import { isQuestion } from "./simulator_memory.ts";
+import { ArithmeticError, evaluateArithmetic, formatNumber } from "../tools/arithmetic.ts";
+import { isQuestion } from "./simulator_facts.ts";
+import { indirectQuestion, toSecondPerson } from "./simulator_person.ts";
+import { describeCalculation, findExpression } from "./simulator_tools.ts";
+import { clip, stripEnd } from "./simulator_text.ts";
+
+/**
+ * Why the simulator cannot answer; said once per reply (see `simulator_reply.ts`), however many posts
+ * it could not answer.
+ */
+export const LIMITS_REASON = "As an offline model simulator, I only know a small table of common facts " +
+  "(capitals, famous dates, units), what you tell me, and what my tools return.";
 
 const HOW_ARE_YOU = /\bhow are you\b/i;
+const THANKS = /^(?:thanks|thank you|thx|cheers|much appreciated)\b/i;
+const TIME_QUESTION =
+  /\b(?:what time is it|what(?:'s| is) the (?:time|date)|today's date|what day is (?:it|today))\b/i;
+/** Requests in the imperative that the simulator cannot carry out well. */
+const IMPERATIVE =
+  /^(?:please\s+)?(write|give|make|create|translate|draft|compose|suggest|recommend|list|plan|name|design|generate|invent|predict|imagine|rewrite|summari[sz]e|explain|describe|help|find|show|teach|recommend|pick|choose)\b\s*(.*)$/i;
+/** Sentence openers that are lower-cased when the sentence is repeated after "Noted:". */
+const COMMON_OPENER =
+  /^(?:the|a|an|it|its|this|that|these|those|there|here|my|our|we|i|i'm|today|tomorrow|yesterday)\b/i;
 
-const MIDDLES = [
-  "A good answer about {topic} starts with the basics and then turns to the details that matter for your situation.",
-  "The main things to weigh about {topic} are what it is, why it matters, and how it applies to what you are doing.",
-  "When it comes to {topic}, the most useful approach is to separate what is well established from what depends on context.",
-  "On {topic}, the short version is that the right answer depends on your goals, your constraints and the evidence at hand.",
-  "Thinking about {topic} step by step, it helps to define the terms first and then look at concrete examples.",
-] as const;
-
-const STATEMENTS = [
-  "That is a useful point about {topic}, and it is worth keeping in mind as we go.",
-  "I have taken note of what you said about {topic}.",
-  "Understood: {topic} is part of the picture here.",
-] as const;
-
-/** The subject of a message: the question without its question words ("What is X?" → "X"). */
-function topicOf(text: string): string {
-  const topic = stripEnd(text)
-    .replace(/^(?:please\s+)?(?:can|could|would) you\s+/i, "")
-    .replace(/^(?:please\s+)?(?:tell me|explain|describe)(?:\s+about)?\s+/i, "")
-    .replace(
-      /^(?:what|who|where|when|why|how|which)(?:'s|\s+(?:is|are|was|were|do|does|did|can|could|should|would|will))?\s+/i,
-      "",
-    )
-    .replace(/^(?:do|does|did|is|are|can|could|should|would|will)\s+/i, "");
-  return topic === "" ? "this" : clip(topic, 80);
+/** Arithmetic the simulator does itself when the agent has no calculator ("2 + 2 = 4."). */
+function arithmetic(text: string): string | undefined {
+  const expression = findExpression(text);
+  if (expression === undefined) return undefined;
+  try {
+    return describeCalculation(expression, formatNumber(evaluateArithmetic(expression)), text, false);
+  } catch (error) {
+    if (!(error instanceof ArithmeticError)) throw error;
+    return `I can't work out ${expression}: ${stripEnd(error.message)}.`;
+  }
 }
 
-/** Fills a template with the message's topic. */
-function fill(template: string, topic: string): string {
-  return template.replaceAll("{topic}", topic);
+/** A statement repeated back in the second person, as one clause. */
+function restated(text: string): string {
+  const clause = toSecondPerson(stripEnd(text));
+  return COMMON_OPENER.test(text) ? clause.charAt(0).toLowerCase() + clause.slice(1) : clause;
 }
 
 /**
- * A short deterministic answer: restates the question, adds one or two sentences, and offers more
- * detail. `brief` (instructions asked for one sentence) keeps only a single sentence.
+ * A short deterministic answer to a message nothing else answered. `brief` (instructions asked for
+ * one sentence) drops the reason.
  */
 export function plainAnswer(text: string, brief: boolean): string {
   const trimmed = text.trim();
   if (trimmed === "") return "I received an empty message. What would you like to know?";
   if (HOW_ARE_YOU.test(trimmed)) return "I'm doing well, thank you for asking. How can I help you today?";
-  const topic = topicOf(trimmed);
-  if (isQuestion(trimmed)) {
-    const middle = fill(pick(MIDDLES, trimmed), topic);
-    if (brief) return middle;
-    return `You asked: "${clip(stripEnd(trimmed), 200)}?" ${middle} ` +
-      "If you tell me more about what you need, I can go into more depth.";
+  if (THANKS.test(trimmed)) return "You're welcome! Let me know if there is anything else.";
+  const sum = arithmetic(trimmed);
+  if (sum !== undefined) return sum;
+  const reason = brief ? "" : ` ${LIMITS_REASON}`;
+  if (TIME_QUESTION.test(trimmed)) {
+    return `I can't tell you the current time or date: this agent has no current_time tool.${reason}`;
   }
-  const noted = fill(pick(STATEMENTS, trimmed), topic);
-  if (brief) return noted;
-  return `You said: "${
-    clip(stripEnd(trimmed), 200)
-  }." ${noted} Let me know what you would like me to do with it.`;
+  if (isQuestion(trimmed)) return `I can't tell you ${clip(indirectQuestion(trimmed), 200)}.${reason}`;
+  const command = IMPERATIVE.exec(stripEnd(trimmed));
+  if (command) {
+    const [, verb = "", rest = ""] = command;
+    const action = `${verb.toLowerCase()} ${toSecondPerson(rest)}`.trim();
+    return `I can't ${clip(action, 200)} well.${reason}${
+      brief ? "" : " I can write a long essay on a topic if you ask for one."
+    }`;
+  }
+  if (/\byou\b/i.test(trimmed)) return "Thanks for telling me.";
+  return `Noted: ${clip(restated(trimmed), 200)}.`;
 }

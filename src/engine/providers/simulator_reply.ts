@@ -8,9 +8,11 @@ import type { ModelRequest, ModelToolCall } from "../model.ts";
 import { composeEssay, essayTopic, wantsEssay } from "./simulator_essay.ts";
 import { acknowledgeFile, answerFromFiles, summarizeFile } from "./simulator_files.ts";
 import { composePiece, functionalInputs, shapeAnswer } from "./simulator_functional.ts";
+import { answerGeneral } from "./simulator_general.ts";
 import { acknowledgeFacts, addFacts, isQuestion, recallAnswer, type SimFact } from "./simulator_memory.ts";
-import { plainAnswer } from "./simulator_plain.ts";
-import { describeOutcome, planToolCalls } from "./simulator_tools.ts";
+import { LIMITS_REASON, plainAnswer } from "./simulator_plain.ts";
+import { describeOutcome, findExpression, planToolCalls } from "./simulator_tools.ts";
+import { readWordProblem } from "./simulator_word_math.ts";
 import { readTurn, type SimPost, type SimTurn } from "./simulator_turn.ts";
 
 /** What the simulator does this round. */
@@ -62,6 +64,8 @@ interface Answer {
 function answerPost(post: SimPost, index: number, ctx: Context): Answer {
   const { turn, request } = ctx;
   const text = post.text;
+  const sum = readWordProblem(text) === undefined ? undefined : plainAnswer(text, ctx.brief);
+  if (sum !== undefined) return { text: sum, plan: "Working out the sum myself." };
   const recalled = recallAnswer(text, ctx.factsUpTo(index), ctx.earlierTexts);
   if (recalled !== undefined) return { text: recalled, plan: "Recalling what the user told me earlier." };
   const isLast = index === turn.posts.length - 1;
@@ -101,13 +105,21 @@ function answerPost(post: SimPost, index: number, ctx: Context): Answer {
   if (greeting !== "" && text.split(/\s+/).length <= 6) {
     return { text: "Hello! How can I help you today?", plan: "Greeting the user." };
   }
+  const previous = [...ctx.earlierTexts, ...turn.posts.slice(0, index).map((p) => p.text)];
+  const general = answerGeneral(text, previous);
+  if (general !== undefined) {
+    return { text: `${greeting}${general}`, plan: "Answering from the facts I know." };
+  }
   return { text: `${greeting}${plainAnswer(text, ctx.brief)}`, plan: "Answering a short question." };
 }
 
 function combine(answers: readonly Answer[]): string {
   if (answers.length === 1) return answers[0]?.text ?? "";
-  const items = answers.map((answer, i) => `${i + 1}) ${answer.text}`);
-  return `You sent ${answers.length} messages.\n\n${items.join("\n\n")}`;
+  // Why the simulator cannot answer is said once, at the end, not after every post it could not answer.
+  const texts = answers.map((answer) => answer.text.replace(` ${LIMITS_REASON}`, ""));
+  const reason = texts.some((text, i) => text !== answers[i]?.text) ? `\n\n${LIMITS_REASON}` : "";
+  const items = texts.map((text, i) => `${i + 1}) ${text}`);
+  return `You sent ${answers.length} messages.\n\n${items.join("\n\n")}${reason}`;
 }
 
 function planOf(answers: readonly Answer[]): string {
@@ -116,10 +128,22 @@ function planOf(answers: readonly Answer[]): string {
     : `Answering ${answers.length} messages in one reply.`;
 }
 
-/** Whether a post is better answered directly than with a tool (memory questions, essays, greetings). */
-function wantsDirectAnswer(post: SimPost): boolean {
-  return recallAnswer(post.text, [], []) !== undefined || wantsEssay(post.text) || IDENTITY.test(post.text);
+/**
+ * Whether a post is better answered directly than with a tool: memory questions, essays, questions
+ * about the simulator, and facts from its table unless the user asked to search.
+ */
+function wantsDirectAnswer(post: SimPost, previous: readonly string[]): boolean {
+  // Arithmetic goes to the calculator even when it reads like a fact ("I have 3 apples and buy 5 more").
+  if (findExpression(post.text) !== undefined) return false;
+  if (recallAnswer(post.text, [], []) !== undefined || wantsEssay(post.text) || IDENTITY.test(post.text)) {
+    return true;
+  }
+  if (acknowledgeFacts(post.text) !== undefined && !isQuestion(post.text)) return true;
+  return !SEARCH_ASKED.test(post.text) && answerGeneral(post.text, previous) !== undefined;
 }
+
+const SEARCH_ASKED = /\b(?:search|look(?:ing)? up|lookup|knowledge base|archive|docs|documentation)\b/i;
+const NO_MATCH = /^no documents matched/i;
 
 /**
  * Which post each tool outcome answers: by the deterministic call id, else the first post that planned
@@ -160,7 +184,10 @@ function planRound(request: ModelRequest, modelId: string): SimReply {
       text: "Hello! Send me a message and I will answer.",
     };
   }
-  const eligible = turn.posts.map((post) => wantsDirectAnswer(post) ? "" : post.text);
+  const eligible = turn.posts.map((post, i) => {
+    const previous = [...ctx.earlierTexts, ...turn.posts.slice(0, i).map((p) => p.text)];
+    return wantsDirectAnswer(post, previous) ? "" : post.text;
+  });
   const planned = planToolCalls(eligible, request.tools);
   if (turn.outcomes.length > 0) {
     const typeOf = new Map(request.tools.map((tool) => [tool.name, tool.toolType]));
@@ -168,10 +195,16 @@ function planRound(request: ModelRequest, modelId: string): SimReply {
     const answers = turn.posts.map((post, i): Answer => {
       const mine = turn.outcomes.filter((_, k) => owners[k] === i);
       if (mine.length === 0 && (planned[i] ?? []).length === 0) return answerPost(post, i, ctx);
-      return { text: mine.map((o) => describeOutcome(o, typeOf.get(o.result.name))).join("\n\n"), plan: "" };
+      const described = mine.map((o) => describeOutcome(o, typeOf.get(o.result.name), post.text)).join(
+        "\n\n",
+      );
+      // A search that found nothing is not the end: answer as well as possible without it.
+      const found = mine.some((o) => o.result.status !== "success" || !NO_MATCH.test(o.result.result.trim()));
+      const text = found || mine.length === 0 ? described : `${described} ${answerPost(post, i, ctx).text}`;
+      return { text, plan: "" };
     });
     const orphans = turn.outcomes.filter((_, k) => owners[k] === undefined)
-      .map((o) => describeOutcome(o, typeOf.get(o.result.name)));
+      .map((o) => describeOutcome(o, typeOf.get(o.result.name), turn.posts.at(-1)?.text ?? ""));
     const text = [...orphans, combine(answers)].filter((part) => part !== "").join("\n\n");
     const count = turn.outcomes.length;
     return { thinking: `Writing the answer from ${count} tool result${count === 1 ? "" : "s"}.`, text };

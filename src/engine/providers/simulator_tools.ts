@@ -7,14 +7,21 @@
 import type { ModelTool, ModelToolCall } from "../model.ts";
 import type { SimToolOutcome } from "./simulator_turn.ts";
 import { hashString, stripEnd } from "./simulator_text.ts";
+import { answerFromHits } from "./simulator_cite.ts";
+import { numbersToDigits, readWordProblem } from "./simulator_word_math.ts";
 
 const FUNCTIONS = "sqrt|abs|round|floor|ceil|ln|log|exp|sin|cos|tan|min|max|pow";
 const EXPRESSION = new RegExp(
   String.raw`(?:(?:${FUNCTIONS})\s*\(|[-(\d.])(?:[\d.\s()+\-*/%^,]|${FUNCTIONS})*`,
   "gi",
 );
-const TIME = /\b(?:time|date|today|tonight|clock|day is it|what day)\b/i;
+/** A question about the current time or date ("what time is it in Tokyo?", "what's today's date?"). */
+const TIME =
+  /\b(?:what(?:'s| is)? the (?:time|date)|what time is it|time is it|current (?:time|date)|time (?:now|right now)|local time|today's date|the date today|what(?:'s| is) (?:the )?date|what day is (?:it|today)|which day is (?:it|today)|what day of the week|clock)\b/i;
 const SEARCH = /\b(?:search|look(?:ing)? up|lookup|find|knowledge|docs|documentation)\b/i;
+/** Questions a knowledge base may answer, asked without saying "search". */
+const FACT_QUESTION =
+  /^(?:when|who|what|which|where|how (?:long|many|much|do|does|can)|is there|are there|do you have|does the)\b/i;
 const CITY_ZONES: Readonly<Record<string, string>> = {
   tokyo: "Asia/Tokyo",
   london: "Europe/London",
@@ -52,7 +59,9 @@ function normalizeArithmetic(text: string): string {
 
 /** The arithmetic expression in a text, if there is one ("What is 23 * 19?" → "23 * 19"). */
 export function findExpression(text: string): string | undefined {
-  const normalized = normalizeArithmetic(text);
+  const problem = readWordProblem(text);
+  if (problem !== undefined) return problem.expression;
+  const normalized = normalizeArithmetic(numbersToDigits(text));
   const wantsMath = /\b(?:calculate|compute|evaluate|what is|what's|how much is)\b/i.test(text);
   let best: string | undefined;
   for (const match of normalized.matchAll(EXPRESSION)) {
@@ -74,7 +83,13 @@ function findTimezone(text: string): string | undefined {
   return undefined;
 }
 
-function searchQuery(text: string): string {
+/**
+ * The search query in a request: what follows "search ... for" or a "search the archive:" prefix,
+ * else the whole question; never the instruction words themselves.
+ */
+export function searchQuery(text: string): string {
+  const prefixed = text.match(/\b(?:search|look(?:\s+it)?\s+up|check|consult)\b[^:?]{0,40}:\s*(.+)/i);
+  if (prefixed?.[1] !== undefined && stripEnd(prefixed[1]) !== "") return stripEnd(prefixed[1]);
   const lead = text.match(
     /\b(?:search|look(?:ing)? up|lookup|find|query)\b(?:\s+(?:in\s+)?(?:the|our|my))?(?:\s+(?:knowledge(?:\s+base)?|docs|documentation|documents))?(?:\s+(?:for|about|on|regarding))?\s+(.+)/i,
   );
@@ -116,7 +131,11 @@ function callsForText(text: string, tools: readonly ModelTool[]): Array<Omit<Mod
       const timezone = findTimezone(text);
       calls.push({ name: tool.name, arguments: timezone === undefined ? {} : { timezone } });
     } else if (tool.toolType === "knowledge_search") {
-      if (SEARCH.test(text)) calls.push({ name: tool.name, arguments: { query: searchQuery(text) } });
+      // Asked to search, or a factual question the documents may answer (and no other tool took it).
+      const factual = FACT_QUESTION.test(text.trim()) && calls.length === 0 && !TIME.test(text);
+      if (SEARCH.test(text) || factual) {
+        calls.push({ name: tool.name, arguments: { query: searchQuery(text) } });
+      }
     } else {
       const named = lower.includes(tool.name.toLowerCase()) ||
         lower.includes(tool.toolType.toLowerCase().replace(/_/g, " "));
@@ -145,8 +164,12 @@ export function planToolCalls(texts: readonly string[], tools: readonly ModelToo
   );
 }
 
-/** One sentence (or short paragraph) about one tool outcome. */
-export function describeOutcome({ call, result }: SimToolOutcome, toolType: string | undefined): string {
+/** One sentence (or short paragraph) about one tool outcome, for the post `question` that asked for it. */
+export function describeOutcome(
+  { call, result }: SimToolOutcome,
+  toolType: string | undefined,
+  question = "",
+): string {
   const name = result.name;
   const text = result.result.trim();
   switch (result.status) {
@@ -160,16 +183,34 @@ export function describeOutcome({ call, result }: SimToolOutcome, toolType: stri
     case "success":
       break;
   }
-  const args = call?.arguments ?? {};
+  // What ran: an approval may have overridden what the call asked for.
+  const args = result.arguments ?? call?.arguments ?? {};
   if (toolType === "calculator" && typeof args["expression"] === "string") {
-    return `${args["expression"]} = ${stripEnd(text)}.`;
+    return describeCalculation(args["expression"], stripEnd(text), question, result.arguments !== undefined);
   }
   if (toolType === "current_time") return `The current time is ${stripEnd(text)}.`;
   if (toolType === "knowledge_search") {
     const query = typeof args["query"] === "string" ? ` for "${args["query"]}"` : "";
-    return /^no documents matched/i.test(text)
-      ? `I searched the knowledge base${query}, but no documents matched.`
-      : `Here is what I found in the knowledge base${query}:\n${text}`;
+    if (/^no documents matched/i.test(text)) {
+      return `I searched the knowledge base${query}, but no documents matched.`;
+    }
+    return answerFromHits(question === "" ? String(args["query"] ?? "") : question, text) ??
+      `Here is what I found in the knowledge base${query}:\n${text}`;
   }
   return `The ${name} tool returned: ${text}`;
+}
+
+/** "3 + 5 = 8, so you have 8 apples." for a word problem; "23 * 19 = 437." otherwise. */
+export function describeCalculation(
+  expression: string,
+  value: string,
+  question: string,
+  overridden: boolean,
+): string {
+  const sum = `${expression} = ${value}.`;
+  if (overridden) return `The calculation you approved, ${expression}, gives ${value}.`;
+  const problem = readWordProblem(question);
+  if (problem === undefined || problem.expression !== expression || problem.unit === undefined) return sum;
+  const subject = problem.owner === "you" ? "you have" : "that makes";
+  return `${expression} = ${value}, so ${subject} ${value} ${problem.unit}.`;
 }

@@ -44,7 +44,12 @@ export async function runToolCall(
   const callId = options.answered?.callId ?? newId("call");
   const finish = (status: ToolStatus, result: string): ToolMessage => {
     scope.emit("tool_result", { call_id: callId, tool_name: call.name, status, result }, messageId);
-    return { role: "tool", callId: call.callId, name: call.name, status, result };
+    const message: ToolMessage = { role: "tool", callId: call.callId, name: call.name, status, result };
+    // The model hears what ran, not only what it asked for (an approval may have changed the arguments).
+    if (status === "success" && JSON.stringify(args) !== JSON.stringify(call.arguments)) {
+      message.arguments = args;
+    }
+    return message;
   };
   const tool = tools.find((t) => t.name === call.name);
   let args: Record<string, unknown> = { ...call.arguments, ...(tool ? staticArguments(tool) : {}) };
