@@ -110,7 +110,7 @@ const BROKEN: Broken[] = [
   },
   {
     name: "answers 404 instead of 410 for a terminated session",
-    rewrites: { restStatus: (method, path, status) => status === 410 ? 404 : status },
+    rewrites: { restStatus: (_method, _path, status) => status === 410 ? 404 : status },
     only: ["terminate.rest"],
     fails: {
       "terminate.rest": /GET \/v1\/sessions\/\{session_id\} of a terminated session: expected 410, got 404/,
