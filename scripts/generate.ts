@@ -1,5 +1,6 @@
 /**
- * Regenerates everything in `src/generated/` from `schema/`.
+ * Regenerates everything in `src/generated/` from `schema/`, and `schema/asyncapi.json` (the AsyncAPI
+ * description of the WebSocket protocol) from `schema/protocol.schema.json`.
  *
  *   deno task generate           write the files
  *   deno task generate --check   write nothing; exit 1 and name every stale file
@@ -11,6 +12,7 @@
  */
 import { compile } from "json-schema-to-typescript";
 import openapiTS, { astToString } from "openapi-typescript";
+import { asyncApiDocument } from "./asyncapi.ts";
 import { flattenAllOf, type JsonSchema, openApiComponentsAsDefs } from "./flatten_schema.ts";
 import { validatorModule } from "./js_validator_codegen.ts";
 
@@ -157,6 +159,15 @@ function restEnums(openapi: JsonSchema): string {
   ].join("\n");
 }
 
+/** The AsyncAPI document is written beside the schema it is built from, for AsyncAPI's tools to read. */
+const asyncApiPath = "schema/asyncapi.json";
+
+/** Builds `schema/asyncapi.json` in memory (JSON with two-space indentation; `schema/` is not run through fmt). */
+export async function generateAsyncApi(): Promise<string> {
+  const protocol = await readJson(protocolPath);
+  return JSON.stringify(asyncApiDocument(protocol, flattenAllOf(protocol)), null, 2) + "\n";
+}
+
 /** Builds every generated file in memory: name → formatted text. */
 export async function generate(): Promise<Map<string, string>> {
   const protocol = await readJson(protocolPath);
@@ -205,6 +216,17 @@ if (import.meta.main) {
       await Deno.mkdir(outDir, { recursive: true });
       await Deno.writeTextFile(path, text);
     }
+  }
+  const asyncApi = await generateAsyncApi();
+  let currentAsyncApi: string | undefined;
+  try {
+    currentAsyncApi = await Deno.readTextFile(new URL(asyncApiPath, root));
+  } catch {
+    currentAsyncApi = undefined;
+  }
+  if (currentAsyncApi !== asyncApi) {
+    stale.push(asyncApiPath);
+    if (!check) await Deno.writeTextFile(new URL(asyncApiPath, root), asyncApi);
   }
   const extra = (await existingFiles()).filter((name) => !files.has(name));
   for (const name of extra) {

@@ -41,7 +41,7 @@ async function runCheck(dir: string): Promise<{ code: number; output: string }> 
   return { code, output: decoder.decode(stdout) + decoder.decode(stderr) };
 }
 
-Deno.test("the generate check passes on committed output and names the stale file after a schema edit", async () => {
+Deno.test("the generate check passes on committed output and names the stale files after a schema edit", async () => {
   const dir = await scratchProject();
   try {
     const clean = await runCheck(dir);
@@ -56,6 +56,7 @@ Deno.test("the generate check passes on committed output and names the stale fil
     const stale = await runCheck(dir);
     assert.equal(stale.code, 1, stale.output);
     assert.match(stale.output, /src\/generated\/protocol\.ts/);
+    assert.match(stale.output, /schema\/asyncapi\.json/, "the AsyncAPI document is covered by the check");
     assert.match(stale.output, /deno task generate/);
   } finally {
     await Deno.remove(dir, { recursive: true });
