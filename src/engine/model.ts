@@ -84,6 +84,17 @@ export interface ModelProvider {
 }
 
 /**
+ * The `error` event code of a provider failure: what the user can do about it (fix the key, wait,
+ * try again later, fix the model id), or `provider_error` for anything else.
+ */
+export type ProviderErrorCode =
+  | "provider_auth_failed"
+  | "provider_rate_limited"
+  | "provider_overloaded"
+  | "model_not_found"
+  | "provider_error";
+
+/**
  * A provider failure with a message a user can act on (bad key, unreachable server, bad stream). The
  * message is shown to the tenant, so it never carries what the provider's server sent back; that goes
  * to {@link ProviderError.detail}, which only the operator's log sees.
@@ -91,16 +102,35 @@ export interface ModelProvider {
 export class ProviderError extends Error {
   /** HTTP status from the provider, when there was one. */
   readonly status: number | undefined;
+  /** The `error` event code sessions show for it. */
+  readonly code: ProviderErrorCode;
   /** What the provider's server said (a response body, a network error), for the engine log only. */
   readonly detail: string | undefined;
   /**
    * @param message What failed and what to do about it; safe to show to the tenant.
-   * @param options The provider's HTTP status, the upstream detail for the log, and the underlying error.
+   * @param options The provider's HTTP status, the upstream detail for the log, the underlying error,
+   *   and the event code (by default derived from the status).
    */
-  constructor(message: string, options?: { status?: number; detail?: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options?: { status?: number; detail?: string; cause?: unknown; code?: ProviderErrorCode },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProviderError";
     this.status = options?.status;
+    this.code = options?.code ?? codeForStatus(options?.status);
     this.detail = options?.detail;
   }
+}
+
+/**
+ * The code for a provider's HTTP status: 401/403 bad key, 429 rate limited, 503/529 overloaded, 404
+ * model not found, anything else `provider_error`.
+ */
+export function codeForStatus(status: number | undefined): ProviderErrorCode {
+  if (status === 401 || status === 403) return "provider_auth_failed";
+  if (status === 429) return "provider_rate_limited";
+  if (status === 503 || status === 529) return "provider_overloaded";
+  if (status === 404) return "model_not_found";
+  return "provider_error";
 }

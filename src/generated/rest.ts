@@ -296,15 +296,15 @@ export interface components {
      * @enum {unknown}
      */
     AgentType: "conversational" | "functional";
-    /** @description Which model answers. Provider `openai` (or any OpenAI-compatible server via `base_url`) needs an API key in `api_key` or `OPENAI_API_KEY`; without one the engine uses its offline model simulator and says so. */
+    /** @description Which model answers. Provider `openai` (or any OpenAI-compatible server via `base_url`) needs an API key in `api_key` or `OPENAI_API_KEY`, provider `anthropic` one in `api_key` or `ANTHROPIC_API_KEY`; without one the engine uses its offline model simulator and says so. */
     LlmInfo: {
-      /** @description Provider name: `openai`, `openai_compatible`, or `simulator`. */
+      /** @description Provider name: `openai`, `openai_compatible` (also `ollama`, `vllm`, `lmstudio`), `anthropic`, or `simulator`. */
       provider: string;
       /** @description Model id, such as `gpt-4o`. */
       model_id: string;
       /** @description Provider API key. Never returned by reads. */
       api_key?: string;
-      /** @description Base URL of an OpenAI-compatible server, such as `http://127.0.0.1:11434/v1` for Ollama. */
+      /** @description Base URL of the provider's API including its version path, such as `http://127.0.0.1:11434/v1` for Ollama or `https://api.anthropic.com/v1` for Anthropic. */
       base_url?: string;
       /** @description Fine-tuned model id; used instead of `model_id` when set. */
       fine_tuned_model_id?: string;

@@ -48,20 +48,21 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
     },
     "LlmInfo": {
       "description":
-        "Which model answers. Provider `openai` (or any OpenAI-compatible server via `base_url`) needs an API key in `api_key` or `OPENAI_API_KEY`; without one the engine uses its offline model simulator and says so.",
+        "Which model answers. Provider `openai` (or any OpenAI-compatible server via `base_url`) needs an API key in `api_key` or `OPENAI_API_KEY`, provider `anthropic` one in `api_key` or `ANTHROPIC_API_KEY`; without one the engine uses its offline model simulator and says so.",
       "type": "object",
       "properties": {
         "provider": {
           "type": "string",
           "minLength": 1,
-          "description": "Provider name: `openai`, `openai_compatible`, or `simulator`.",
+          "description":
+            "Provider name: `openai`, `openai_compatible` (also `ollama`, `vllm`, `lmstudio`), `anthropic`, or `simulator`.",
         },
         "model_id": { "type": "string", "minLength": 1, "description": "Model id, such as `gpt-4o`." },
         "api_key": { "type": "string", "description": "Provider API key. Never returned by reads." },
         "base_url": {
           "type": "string",
           "description":
-            "Base URL of an OpenAI-compatible server, such as `http://127.0.0.1:11434/v1` for Ollama.",
+            "Base URL of the provider's API including its version path, such as `http://127.0.0.1:11434/v1` for Ollama or `https://api.anthropic.com/v1` for Anthropic.",
         },
         "fine_tuned_model_id": {
           "type": "string",

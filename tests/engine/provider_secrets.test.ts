@@ -95,7 +95,7 @@ Deno.test("a provider's error body goes to the engine log, never to the tenant; 
     const events = await turn(engine, agent);
     const error = events.find((e) => e.type === "error");
     assert.ok(error?.type === "error");
-    assert.equal(error.data.code, "provider_error");
+    assert.equal(error.data.code, "provider_auth_failed", "a bad key has its own code");
     assert.match(error.data.error, /answered 401; check llm_info\.api_key/);
     const seen = JSON.stringify(events);
     assert.ok(!seen.includes("hunter2"), "the upstream body is not shown");

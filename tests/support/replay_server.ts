@@ -1,11 +1,29 @@
 /**
- * A local HTTP server (127.0.0.1, port 0) that replays recorded Chat Completions responses from
- * tests/fixtures/openai/ and records every request it got, so the OpenAI-compatible provider is tested
- * as real HTTP without any network. `.sse` fixtures are streamed one event at a time (optionally
- * paced), `.json` fixtures are sent whole.
+ * A local HTTP server (127.0.0.1, port 0) that replays recorded provider responses (Chat Completions
+ * from tests/fixtures/openai/, Anthropic Messages from tests/fixtures/anthropic/) and records every
+ * request it got, so real providers are tested as real HTTP without any network. `.sse` fixtures are
+ * streamed one event at a time (optionally paced), `.json` fixtures are sent whole.
  */
 
-const FIXTURES = new URL("../fixtures/openai/", import.meta.url);
+/** Which provider API a replay server imitates: its fixtures folder and the one route it serves. */
+export interface ReplayApi {
+  /** Folder of the fixtures. */
+  fixtures: URL;
+  /** The POST route, such as `/v1/chat/completions`. */
+  path: string;
+}
+
+/** OpenAI Chat Completions (the default). */
+export const OPENAI_API: ReplayApi = {
+  fixtures: new URL("../fixtures/openai/", import.meta.url),
+  path: "/v1/chat/completions",
+};
+
+/** Anthropic Messages. */
+export const ANTHROPIC_API: ReplayApi = {
+  fixtures: new URL("../fixtures/anthropic/", import.meta.url),
+  path: "/v1/messages",
+};
 
 /** One scripted response; requests consume steps in order. */
 export interface ReplayStep {
@@ -77,7 +95,7 @@ function paced(events: string[], delayMs: number, onCancel: () => void): Readabl
 }
 
 /**
- * Starts a replay server that answers `POST /v1/chat/completions` with the given steps in order
+ * Starts a replay server that answers `POST` on the API's route with the given steps in order
  * (after the last step, further requests get a 500 that says the script ran out).
  *
  * @example
@@ -87,13 +105,16 @@ function paced(events: string[], delayMs: number, onCancel: () => void): Readabl
  * await server.close();
  * ```
  */
-export async function startReplayServer(steps: ReplayStep[]): Promise<ReplayServer> {
+export async function startReplayServer(
+  steps: ReplayStep[],
+  api: ReplayApi = OPENAI_API,
+): Promise<ReplayServer> {
   const requests: RecordedRequest[] = [];
   const cancelled = Promise.withResolvers<void>();
   let next = 0;
   const fixtures = new Map<string, string>();
   for (const step of steps) {
-    fixtures.set(step.fixture, await Deno.readTextFile(new URL(step.fixture, FIXTURES)));
+    fixtures.set(step.fixture, await Deno.readTextFile(new URL(step.fixture, api.fixtures)));
   }
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
     const url = new URL(request.url);
@@ -107,7 +128,7 @@ export async function startReplayServer(steps: ReplayStep[]): Promise<ReplayServ
       // Recorded as text: the test will see it was not JSON.
     }
     requests.push({ method: request.method, path: url.pathname, headers, body });
-    if (request.method !== "POST" || url.pathname !== "/v1/chat/completions") {
+    if (request.method !== "POST" || url.pathname !== api.path) {
       return Response.json({ error: { message: `No route ${request.method} ${url.pathname}` } }, {
         status: 404,
       });
@@ -139,8 +160,9 @@ export async function startReplayServer(steps: ReplayStep[]): Promise<ReplayServ
 export async function withReplayServer(
   steps: ReplayStep[],
   fn: (server: ReplayServer) => Promise<void>,
+  api: ReplayApi = OPENAI_API,
 ): Promise<void> {
-  const server = await startReplayServer(steps);
+  const server = await startReplayServer(steps, api);
   try {
     await fn(server);
   } finally {

@@ -143,7 +143,7 @@ async function run(
     if (signal.aborted) return failed("The run was cancelled: the client closed the request.");
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof ProviderError) {
-      ctx.metrics.error("provider_error");
+      ctx.metrics.error(error.code);
       return failed(`The model provider failed: ${message}`);
     }
     ctx.log(`run ${runId} of agent ${agent.id} failed: ${error instanceof Error ? error.stack : error}`);

@@ -80,6 +80,7 @@ function hint(status: number, options: OpenAICompatibleOptions): string {
   if (status === 429) {
     return "; the provider is rate limiting: wait and try again, or raise llm_info.max_retries.";
   }
+  if (status === 503 || status === 529) return "; the provider is overloaded: try again in a little while.";
   return "; the engine log has the server's answer.";
 }
 

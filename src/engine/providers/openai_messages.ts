@@ -8,6 +8,7 @@
 import type { ContentPart } from "../../generated/protocol.ts";
 import type { ModelMessage, ModelRequest, ModelTool } from "../model.ts";
 import { decodeBase64, isTextMime } from "./file_content.ts";
+import { toolResultText } from "./tool_result_text.ts";
 
 /** A Chat Completions user content part. */
 export type ChatContentPart =
@@ -96,7 +97,7 @@ function toChatMessage(message: ModelMessage): ChatMessage {
       return {
         role: "tool",
         tool_call_id: message.callId,
-        content: message.status === "success" ? message.result : `[${message.status}] ${message.result}`,
+        content: toolResultText(message),
       };
   }
 }

@@ -188,7 +188,7 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     } else if (!stop) {
       const provider = error instanceof ProviderError;
       const message = error instanceof Error ? error.message : String(error);
-      const code = provider ? "provider_error" : "turn_failed";
+      const code = provider ? error.code : "turn_failed";
       scope.ctx.metrics.error(code);
       scope.emit("error", {
         code,
