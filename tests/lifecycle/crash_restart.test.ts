@@ -16,7 +16,8 @@ import {
 } from "../../mod.ts";
 import { CliEngine } from "../support/cli_engine.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp_proxy.ts";
-import { newAgent, untilComplete } from "./support.ts";
+import { seqProblem } from "../../conformance/invariants.ts";
+import { assertHolds, newAgent, untilComplete } from "./support.ts";
 
 const KEY = "vs-durable-test-key";
 const RECONNECT = { initialDelayMs: 50, maxDelayMs: 500, maxRetries: 40 };
@@ -60,12 +61,9 @@ async function durableEngine(tokensPerSecond = 200, extra: string[] = []) {
   };
 }
 
-/** Logged seqs must follow each other exactly: no gap, no duplicate. */
+/** Logged seqs must follow each other exactly: no gap, no duplicate (the kit's invariant). */
 function assertGapFree(events: SessionEvent[]): void {
-  const seqs = events.filter((e) => e.logged).map((e) => e.seq);
-  for (let i = 1; i < seqs.length; i++) {
-    assert.equal(seqs[i], seqs[i - 1]! + 1, `seq ${seqs[i]} after ${seqs[i - 1]} (all: ${seqs.join(",")})`);
-  }
+  assertHolds(seqProblem(events));
 }
 
 Deno.test("SIGKILL mid-answer: listen() goes on gap-free, the turn ends interrupted, memory and history survive", async () => {

@@ -1,4 +1,9 @@
-/** Shared set-up for the lifecycle suite: a real engine on port 0 and a configured SDK. */
+/**
+ * Shared set-up for the lifecycle suite: a real engine on port 0 and a configured SDK. What the events
+ * must satisfy (seq numbering, deltas, nothing after terminate) is judged by the conformance kit's
+ * invariants (`conformance/invariants.ts`), so the SDK-level and wire-level suites share one definition.
+ */
+import assert from "node:assert/strict";
 import { Agent, AgentType, configure, type Session, type SessionEvent } from "../../mod.ts";
 import { type Engine, startEngine } from "../../src/engine/mod.ts";
 
@@ -46,11 +51,7 @@ export async function untilComplete(session: Session): Promise<SessionEvent[]> {
   throw new Error(`listen() ended before message_complete after ${events.length} events`);
 }
 
-/** The concatenated deltas and their indexes, per message. */
-export function deltasOf(events: SessionEvent[]): { text: string; indexes: number[] } {
-  const deltas = events.filter((e) => e.type === "message_delta");
-  return {
-    text: deltas.map((e) => e.delta ?? "").join(""),
-    indexes: deltas.map((e) => (e.data as { index: number }).index),
-  };
+/** Fails with the invariant's message when it found a problem. */
+export function assertHolds(problem: string | undefined): void {
+  assert.equal(problem, undefined, problem ?? "");
 }
