@@ -13,6 +13,7 @@
 import { CliError, type CliSettings, helpText, parseCli } from "./cli_options.ts";
 import { DATABASE_FILE, type Engine, startEngine } from "./engine.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { redactUrl } from "./store/redis_store.ts";
 import { SAMPLE_KNOWLEDGE_DOCUMENTS } from "./tools/sample_knowledge.ts";
 
 /** Parses the command line, or prints help (exit 0) or the problem (exit 2). */
@@ -93,7 +94,11 @@ if (import.meta.main) {
   }
   console.log(`VectorShift engine listening on ${engine.url}`);
   console.log(
-    settings.memory
+    settings.engine.redisUrl !== undefined
+      ? `State is kept in Redis at ${
+        redactUrl(settings.engine.redisUrl)
+      }, shared with every engine started with it.`
+      : settings.memory
       ? "State is kept in memory only (--memory): a restart loses every agent and session."
       : `State is kept in ${settings.dataDir}/${DATABASE_FILE} (survives crashes and restarts).`,
   );

@@ -473,6 +473,31 @@ export const SETTINGS: readonly Setting[] = [
     set: (s, v) => s.dataDir = v,
   }),
   row({
+    flag: "--redis",
+    env: "VECTORSHIFT_REDIS_URL",
+    type: text("URL", "a redis://host:port URL"),
+    shownDefault: "none",
+    description: "Run as a node of a cluster sharing this Redis (store and event bus); replaces --data.",
+    set: (s, v) => s.engine.redisUrl = v,
+  }),
+  row({
+    flag: "--redis-prefix",
+    env: "VECTORSHIFT_REDIS_PREFIX",
+    type: text("PREFIX", "a key prefix"),
+    shownDefault: "vs:",
+    description: "Prefix of the cluster's Redis keys and channels; every node of a cluster uses the same.",
+    set: (s, v) => s.engine.redisPrefix = v,
+  }),
+  row({
+    flag: "--lease-ms",
+    env: "VECTORSHIFT_LEASE_MS",
+    type: millis(100),
+    shownDefault: "3000",
+    description:
+      "Cluster lease: a dead node's sessions are taken over by another node after at most this long.",
+    set: (s, v) => s.engine.leaseMs = v,
+  }),
+  row({
     flag: "--memory",
     env: "VECTORSHIFT_MEMORY",
     type: toggle,

@@ -22,7 +22,9 @@ import { Metrics } from "./metrics.ts";
 import { type EngineOptions, resolveOptions } from "./options.ts";
 import { selectProvider } from "./providers/select.ts";
 import { RateLimiter } from "./rate_limit.ts";
+import { ClusterSessions } from "./cluster/cluster_sessions.ts";
 import { SessionRegistry } from "./session/registry.ts";
+import { RedisStore } from "./store/redis_store.ts";
 import { MemoryStore } from "./store/memory_store.ts";
 import { SqliteStore } from "./store/sqlite_store.ts";
 import type { EngineStore } from "./store/store.ts";
@@ -67,6 +69,18 @@ export const DATABASE_FILE = "engine.sqlite3";
  * SQLite database there and survives crashes and restarts; without, in memory.
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
+  if (options.redisUrl !== undefined) {
+    const store = await RedisStore.connect({
+      url: options.redisUrl,
+      ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }),
+    });
+    try {
+      return await startEngineWithStore(options, store, { ownsStore: true });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   if (options.dataDir === undefined) {
     return await startEngineWithStore(options, new MemoryStore(), { ownsStore: true });
   }
@@ -126,8 +140,12 @@ export async function startEngineWithStore(
   }
   const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst);
   const admission = new Admission(resolved.maxPendingHandshakes);
-  const registry = new SessionRegistry(ctx, modelToolsFor);
-  await registry.recover();
+  // On a shared Redis this engine is one node of a cluster; otherwise it runs every session itself.
+  const registry = store instanceof RedisStore
+    ? new ClusterSessions(ctx, store, modelToolsFor, { leaseMs: resolved.leaseMs })
+    : new SessionRegistry(ctx, modelToolsFor);
+  if (registry instanceof ClusterSessions) await registry.start(limiter);
+  else await registry.recover();
   const expiry = resolved.sessionIdleExpiryMs > 0
     ? setInterval(() => {
       registry.expireIdle(resolved.sessionIdleExpiryMs).catch((e) => resolved.log(`expiry: ${e}`));

@@ -199,6 +199,26 @@ export interface EngineOptions {
    */
   dataDir?: string;
   /**
+   * `redis://[user:password@]host:port[/db]` of a Redis server shared by a cluster of engines: every
+   * engine started with the same URL and {@link redisPrefix} serves the same organisations, agents,
+   * chatbots and sessions, and any of them serves any session (attach, replay, post, approve,
+   * terminate). Takes precedence over `dataDir`. Unset runs one engine on SQLite or memory.
+   * @default {undefined}
+   */
+  redisUrl?: string;
+  /**
+   * Prefix of every Redis key and channel of the cluster; engines of one cluster use the same one.
+   * @default {"vs:"}
+   */
+  redisPrefix?: string;
+  /**
+   * Cluster lease time: exactly one engine runs a session at a time, holding its lease and renewing
+   * it every third of this. When that engine dies, another takes its sessions over after at most this
+   * long and closes the turn that was cut off.
+   * @default {3000}
+   */
+  leaseMs?: number;
+  /**
    * A session with no attached socket, no turn and no activity for this long expires: its data is
    * removed and later attaches and reads answer `session_expired` (close 4011, HTTP 410). 0 never
    * expires sessions.
@@ -273,6 +293,9 @@ export interface ResolvedOptions {
   maxMemoryBytes: number;
   httpIdleTimeoutMs: number;
   dataDir: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  leaseMs: number;
   sessionIdleExpiryMs: number;
   idleEvictionMs: number;
   drainGraceMs: number;
@@ -340,6 +363,9 @@ export function resolveOptions(options: EngineOptions, generatedKey: () => strin
     maxMemoryBytes: positive("maxMemoryBytes", options.maxMemoryBytes, 1024 * 1024, 1024),
     httpIdleTimeoutMs: positive("httpIdleTimeoutMs", options.httpIdleTimeoutMs, 0, 0),
     dataDir: options.dataDir,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix ?? "vs:",
+    leaseMs: positive("leaseMs", options.leaseMs, 3_000, 100),
     sessionIdleExpiryMs: positive("sessionIdleExpiryMs", options.sessionIdleExpiryMs, 7 * 24 * 3600_000, 0),
     idleEvictionMs: positive("idleEvictionMs", options.idleEvictionMs, 30_000, 1),
     drainGraceMs: positive("drainGraceMs", options.drainGraceMs, 0, 0),

@@ -42,17 +42,31 @@ export interface ConnectionShare {
 
 /** A token-bucket rate limiter keyed by API key, with fair per-socket shares. */
 export class RateLimiter {
-  readonly #rate: number;
-  readonly #burst: number;
+  readonly #keyRate: number;
+  readonly #keyBurst: number;
+  #rate: number;
+  #burst: number;
   readonly #now: () => number;
   readonly #buckets = new Map<string, Bucket>();
   readonly #sockets = new Map<string, number>();
 
   /** @param rate tokens per second; @param burst bucket size. */
   constructor(rate: number, burst: number, now: () => number = () => performance.now()) {
+    this.#keyRate = rate;
+    this.#keyBurst = burst;
     this.#rate = rate;
     this.#burst = burst;
     this.#now = now;
+  }
+
+  /**
+   * Splits each key's budget evenly over the `nodes` engine processes of a cluster, so a key's frames
+   * over all nodes stay within its limit whichever nodes its sockets reach.
+   */
+  setNodes(nodes: number): void {
+    const n = Math.max(1, Math.floor(nodes));
+    this.#rate = this.#keyRate / n;
+    this.#burst = Math.max(1, this.#keyBurst / n);
   }
 
   /** Takes one token for `key`; false when the key is over its rate. */

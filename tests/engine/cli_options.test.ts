@@ -57,6 +57,9 @@ Deno.test("every EngineOptions field that fits a command line has a flag", () =>
     httpIdleTimeoutMs: ["--http-idle-timeout-ms"],
     // Carried in CliSettings (not settings.engine) until the CLI hands them to the engine.
     dataDir: ["--data", "--memory"],
+    redisUrl: ["--redis"],
+    redisPrefix: ["--redis-prefix"],
+    leaseMs: ["--lease-ms"],
     sessionIdleExpiryMs: ["--session-idle-expiry"],
     drainGraceMs: ["--drain-grace-ms"],
   };

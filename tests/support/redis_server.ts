@@ -24,7 +24,8 @@ const present = available();
 /** Why Redis tests cannot run here, or `undefined` when they can. Throws in CI when it is missing. */
 export function redisMissing(): string | undefined {
   if (present) return undefined;
-  const message = `${BINARY} not found: install Debian's redis-server package (apt-get install -y redis-server)`;
+  const message =
+    `${BINARY} not found: install Debian's redis-server package (apt-get install -y redis-server)`;
   if (Deno.env.get("VECTORSHIFT_REQUIRE_REDIS") === "1") throw new Error(message);
   console.warn(`skipped: ${message}`);
   return message;
@@ -46,10 +47,12 @@ function freePort(): number {
 /** One redis-server process. */
 export class RedisServer {
   readonly port: number;
+  readonly #dataDir: string | undefined;
   #child: Deno.ChildProcess | undefined;
 
-  private constructor(port: number) {
+  private constructor(port: number, dataDir: string | undefined) {
     this.port = port;
+    this.#dataDir = dataDir;
   }
 
   /** `redis://127.0.0.1:<port>`. */
@@ -57,14 +60,17 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts a server on a free port and waits until it answers. */
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(freePort());
+  /**
+   * Starts a server on a free port and waits until it answers. Persistence is off unless `dataDir`
+   * is given: then every write is appended to a file there and fsynced, so a restart keeps the data.
+   */
+  static async start(options: { dataDir?: string } = {}): Promise<RedisServer> {
+    const server = new RedisServer(freePort(), options.dataDir);
     await server.restart();
     return server;
   }
 
-  /** Starts the server (again) on its port, empty; resolves once it answers PING. */
+  /** Starts the server (again) on its port (empty without a data directory); resolves once it answers PING. */
   async restart(): Promise<void> {
     if (this.#child) await this.kill();
     this.#child = new Deno.Command(BINARY, {
@@ -75,8 +81,9 @@ export class RedisServer {
         "127.0.0.1",
         "--save",
         "",
-        "--appendonly",
-        "no",
+        ...(this.#dataDir === undefined
+          ? ["--appendonly", "no"]
+          : ["--dir", this.#dataDir, "--appendonly", "yes", "--appendfsync", "always"]),
         "--daemonize",
         "no",
         "--loglevel",

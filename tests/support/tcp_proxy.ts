@@ -1,7 +1,8 @@
 /**
  * A loopback TCP proxy for tests: forwards 127.0.0.1:<port 0> to a target, and can cut every
  * connection abruptly (`killAll`), silently swallow traffic to fake a half-open socket (`blackhole`),
- * or refuse new connections (`refuse`) to exhaust reconnect attempts.
+ * or refuse new connections (`refuse`) to exhaust reconnect attempts. Given several targets it
+ * spreads new connections over them in turn, like a round-robin load balancer in front of a cluster.
  *
  * @module
  */
@@ -20,8 +21,11 @@ export interface TcpProxy {
   blackhole(on: boolean): void;
   /** While on, new connections are closed right after they are accepted. */
   refuse(on: boolean): void;
-  /** Sends new connections to another `http://host:port` (an engine restarted on a new port). */
-  retarget(targetUrl: URL | string): void;
+  /**
+   * Sends new connections to another `http://host:port` (an engine restarted on a new port), or to
+   * several in turn (the surviving nodes of a cluster).
+   */
+  retarget(targetUrl: URL | string | Array<URL | string>): void;
   /** Stops listening and closes everything. */
   close(): Promise<void>;
 }
@@ -33,8 +37,9 @@ interface Pair {
 }
 
 /** Starts a proxy to `targetUrl` (an `http://host:port` URL); resolves once it listens. */
-export function startTcpProxy(targetUrl: URL | string): Promise<TcpProxy> {
-  let target = new URL(targetUrl);
+export function startTcpProxy(targetUrl: URL | string | Array<URL | string>): Promise<TcpProxy> {
+  let targets = [targetUrl].flat().map((t) => new URL(t));
+  let turn = 0;
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const pairs = new Set<Pair>();
   const tasks = new Set<Promise<void>>();
@@ -86,6 +91,7 @@ export function startTcpProxy(targetUrl: URL | string): Promise<TcpProxy> {
     }
     let server: Deno.Conn;
     try {
+      const target = targets[turn++ % targets.length]!;
       server = await Deno.connect({ hostname: target.hostname, port: Number(target.port) });
     } catch {
       client.close();
@@ -130,7 +136,7 @@ export function startTcpProxy(targetUrl: URL | string): Promise<TcpProxy> {
       refusing = on;
     },
     retarget(targetUrl: URL | string) {
-      target = new URL(targetUrl);
+      targets = [targetUrl].flat().map((t) => new URL(t));
     },
     async close() {
       if (stopped) return;

@@ -8,7 +8,7 @@ import type { components } from "../../generated/rest.ts";
 import type { EngineContext } from "../context.ts";
 import { newId } from "../ids.ts";
 import { ProviderError } from "../model.ts";
-import type { SessionRegistry } from "../session/registry.ts";
+import type { Sessions } from "../session/sessions.ts";
 import type { Agent } from "../store/store.ts";
 import { agentRunRoutes } from "./agent_run.ts";
 import { readBody } from "./body.ts";
@@ -66,7 +66,7 @@ function parsePage(url: URL): { limit: number; offset: number } {
 }
 
 /** The agent routes. */
-export function agentRoutes(ctx: EngineContext, registry: SessionRegistry): Route[] {
+export function agentRoutes(ctx: EngineContext, registry: Sessions): Route[] {
   const store = ctx.store;
   const limit = ctx.options.maxFrameBytes;
   const load = async (org: string, id: string): Promise<Agent> => {

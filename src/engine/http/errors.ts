@@ -6,7 +6,7 @@
 import type { components } from "../../generated/rest.ts";
 
 /** HTTP statuses the engine answers errors with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 426 | 429 | 500;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 422 | 426 | 429 | 500 | 503;
 
 /**
  * An error with an HTTP status and a message that says what was wrong and what to do. Thrown by

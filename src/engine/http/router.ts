@@ -9,6 +9,7 @@ import { type Logger, loggerBehind } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RateLimiter } from "../rate_limit.ts";
 import { quote } from "../quote.ts";
+import { StoreUnavailableError } from "../store/store_unavailable.ts";
 import { ApiError, errorResponse } from "./errors.ts";
 
 /** What a handler gets. */
@@ -112,6 +113,14 @@ export class Router {
     } catch (error) {
       if (error instanceof ApiError) {
         response = errorResponse(error.status, error.message, error.headers, error.code);
+      } else if (error instanceof StoreUnavailableError) {
+        this.#log(`http: ${request.method} ${new URL(request.url).pathname}: ${error.message}`);
+        response = errorResponse(
+          503,
+          "The engine cannot reach its shared store (Redis) now; nothing was applied. Retry after a pause.",
+          { "Retry-After": "1" },
+          "store_unavailable",
+        );
       } else {
         this.#log(
           `http: internal error on ${request.method} ${new URL(request.url).pathname}: ${

@@ -5,13 +5,13 @@
  * @module
  */
 import type { EngineContext } from "../context.ts";
-import type { SessionRegistry, SessionTarget } from "../session/registry.ts";
+import type { Sessions, SessionTarget } from "../session/sessions.ts";
 import { readBody } from "./body.ts";
 import { ApiError, jsonResponse } from "./errors.ts";
 import type { Route } from "./router.ts";
 
 /** The session routes. */
-export function sessionRoutes(ctx: EngineContext, registry: SessionRegistry): Route[] {
+export function sessionRoutes(ctx: EngineContext, registry: Sessions): Route[] {
   return [
     {
       method: "POST",
@@ -25,14 +25,14 @@ export function sessionRoutes(ctx: EngineContext, registry: SessionRegistry): Ro
           target = { chatbot_id: body.chatbot_id };
         } else throw new ApiError(422, "Invalid SessionCreate: give exactly one of agent_id and chatbot_id.");
         const runtime = await registry.create(caller.org, target);
-        return jsonResponse(runtime.info(), 201);
+        return jsonResponse(await runtime.info(), 201);
       },
     },
     {
       method: "GET",
       path: "/v1/sessions/:session_id",
       handler: async ({ params, caller }) =>
-        jsonResponse((await registry.open(caller.org, params.session_id ?? "")).info()),
+        jsonResponse(await (await registry.open(caller.org, params.session_id ?? "")).info()),
     },
     {
       method: "GET",
@@ -47,7 +47,7 @@ export function sessionRoutes(ctx: EngineContext, registry: SessionRegistry): Ro
       path: "/v1/sessions/:session_id/terminate",
       handler: async ({ params, caller }) => {
         const runtime = await registry.terminate(caller.org, params.session_id ?? "", "terminated over REST");
-        return jsonResponse(runtime.info());
+        return jsonResponse(await runtime.info());
       },
     },
   ];

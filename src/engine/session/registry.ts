@@ -11,16 +11,28 @@ import type { EngineContext } from "../context.ts";
 import { ApiError } from "../http/errors.ts";
 import { newId } from "../ids.ts";
 import type { ModelTool } from "../model.ts";
-import type { Agent, SessionRecord } from "../store/store.ts";
+import type { Agent, OpenTurn, SessionRecord } from "../store/store.ts";
 import { SessionRuntime } from "./session_runtime.ts";
+import type { Sessions, SessionTarget } from "./sessions.ts";
 
-/** What a new session talks to. */
-export type SessionTarget = { agent_id: string } | { chatbot_id: string };
+export type { SessionTarget } from "./sessions.ts";
 
 type ModelToolsFor = (tools: components["schemas"]["Tool"][]) => ModelTool[];
 
+/** How a cluster node takes part in the registry's decisions (one engine process needs none). */
+export interface RegistryHooks {
+  /** Called with a new session's id before anything of it is stored (the node takes its lease). */
+  claim?(sessionId: string): Promise<void>;
+  /** Whether this process may expire the session now (the node holds or took its lease). */
+  mayExpire?(record: SessionRecord): Promise<boolean>;
+  /** The session expired (other nodes close their sockets). */
+  expired?(sessionId: string): void;
+  /** The session left memory (the node gives its lease back). */
+  evicted?(sessionId: string): void;
+}
+
 /** Live sessions by id. */
-export class SessionRegistry {
+export class SessionRegistry implements Sessions {
   readonly #ctx: EngineContext;
   readonly #modelTools: ModelToolsFor;
   readonly #live = new Map<string, SessionRuntime>();
@@ -32,9 +44,12 @@ export class SessionRegistry {
    */
   readonly #tombstones = new Map<string, { org: string; state: "terminated" | "expired" }>();
 
-  constructor(ctx: EngineContext, modelTools: ModelToolsFor) {
+  readonly #hooks: RegistryHooks;
+
+  constructor(ctx: EngineContext, modelTools: ModelToolsFor, hooks: RegistryHooks = {}) {
     this.#ctx = ctx;
     this.#modelTools = modelTools;
+    this.#hooks = hooks;
   }
 
   /** Creates a session; throws 404 for an unknown agent or chatbot, 422 for a functional agent. */
@@ -48,6 +63,7 @@ export class SessionRegistry {
       state: "active",
       created_at: new Date().toISOString(),
     };
+    await this.#hooks.claim?.(record.id);
     await this.#ctx.store.putSession(record);
     const runtime = new SessionRuntime(record, this.#ctx, this.#modelTools);
     this.#live.set(record.id, runtime);
@@ -95,13 +111,38 @@ export class SessionRegistry {
         await this.#ctx.store.putOpenTurn(session.id, undefined);
         continue;
       }
-      if ((await this.#ctx.store.listApprovals(session.id)).length > 0) continue;
-      const runtime = await this.open(session.org, session.id);
-      await runtime.closeInterruptedTurn(turn);
-      closed++;
+      if (await this.recoverTurn(session, turn)) closed++;
     }
     if (closed > 0) this.#ctx.log(`recovered: closed ${closed} turn(s) interrupted by the last stop`);
     return closed;
+  }
+
+  /**
+   * Closes one turn found open in the store whose process is gone, unless it is paused for an
+   * approval (it continues once answered). False when it was left open.
+   */
+  async recoverTurn(session: SessionRecord, turn: OpenTurn): Promise<boolean> {
+    if ((await this.#ctx.store.listApprovals(session.id)).length > 0) return false;
+    const runtime = await this.open(session.org, session.id);
+    if (runtime.generating) return false;
+    await runtime.closeInterruptedTurn(turn);
+    return true;
+  }
+
+  /** The session if it is live in this process. */
+  live(id: string): SessionRuntime | undefined {
+    return this.#live.get(id);
+  }
+
+  /**
+   * Forgets a live session without writing anything (a cluster node lost its lease: another node runs
+   * it now, and its writes here would be refused anyway). Its running turn is aborted.
+   */
+  abandon(id: string): void {
+    const runtime = this.#live.get(id);
+    if (!runtime) return;
+    this.#live.delete(id);
+    void runtime.abandon();
   }
 
   /**
@@ -118,11 +159,13 @@ export class SessionRegistry {
         continue;
       }
       if (this.#tombstones.has(record.id)) continue;
+      if (this.#hooks.mayExpire && !(await this.#hooks.mayExpire(record))) continue;
       this.#tombstones.set(record.id, { org: record.org, state: "expired" });
       this.#live.delete(record.id);
       await live?.expire();
       await this.#ctx.store.putSession({ ...record, state: "expired" });
       await this.#ctx.store.deleteSessionData(record.id);
+      this.#hooks.expired?.(record.id);
       expired++;
     }
     if (expired > 0) this.#ctx.log(`expired ${expired} session(s) idle for over ${idleMs} ms`);
@@ -139,6 +182,7 @@ export class SessionRegistry {
     for (const [id, runtime] of this.#live) {
       if (runtime.idleMs < idleMs || !runtime.evictable) continue;
       this.#live.delete(id);
+      this.#hooks.evicted?.(id);
       evicted++;
     }
     this.#ctx.metrics.sessionsInMemory = this.#live.size;
@@ -260,14 +304,16 @@ export class SessionRegistry {
   }
 }
 
-function notFound(id: string): ApiError {
+/** 404 for a session unknown to the organisation. */
+export function notFound(id: string): ApiError {
   return new ApiError(
     404,
     `Session ${id} not found in your organisation; create one with POST /v1/sessions.`,
   );
 }
 
-function goneError(id: string, state: "terminated" | "expired"): ApiError {
+/** 410 for a terminated or expired session, with the `code` that says which. */
+export function goneError(id: string, state: "terminated" | "expired"): ApiError {
   if (state === "expired") {
     return new ApiError(
       410,

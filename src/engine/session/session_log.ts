@@ -108,7 +108,7 @@ export class SessionLog {
         this.#events = [];
         this.#frames = [];
         const started = performance.now();
-        await this.#store.appendEvents(this.#sessionId, events, this.#retain);
+        await this.#store.appendEvents(this.#sessionId, events, this.#retain, frames);
         this.#handlers.committed?.(performance.now() - started);
         this.#durableHead = events[events.length - 1]!.seq;
         this.#handlers.durable(frames);

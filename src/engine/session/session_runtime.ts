@@ -288,6 +288,15 @@ export class SessionRuntime implements TurnScope {
     return this.#fanout.size;
   }
 
+  /**
+   * Stops without writing anything: another process runs this session now (a cluster node lost its
+   * lease). The running turn is aborted; whatever it still tries to log is refused by the store.
+   */
+  async abandon(): Promise<void> {
+    this.#closed = true;
+    await this.#runner.stop("shutdown");
+  }
+
   /** Idle expiry: stops for good and closes any socket with 4011 (the registry frees the data). */
   async expire(): Promise<void> {
     this.record.state = "expired";

@@ -145,6 +145,7 @@ export class RedisStore implements EngineStore {
   readonly #redis: Scripted;
   /** Lease tokens of the sessions this node runs: appends carry them, and Redis checks them. */
   readonly #fences = new Map<string, string>();
+  #leasesRequired = false;
   #closed = false;
 
   private constructor(redis: Redis, url: string, prefix: string) {
@@ -172,7 +173,9 @@ export class RedisStore implements EngineStore {
     } catch (error) {
       redis.disconnect();
       throw new StoreUnavailableError(
-        `Cannot reach Redis at ${redactUrl(options.url)}: ${messageOf(error)}. Start redis-server, or check --redis.`,
+        `Cannot reach Redis at ${redactUrl(options.url)}: ${
+          messageOf(error)
+        }. Start redis-server, or check --redis.`,
         { cause: error },
       );
     }
@@ -190,7 +193,15 @@ export class RedisStore implements EngineStore {
     return sub;
   }
 
-  /** From now on, appends to this session carry `token` (its lease); `undefined` stops fencing it. */
+  /**
+   * Cluster mode: from now on an append is refused unless this node holds the session's lease
+   * ({@link fence}). Without it (one process, tests) an append is refused only while a lease exists.
+   */
+  requireLeases(): void {
+    this.#leasesRequired = true;
+  }
+
+  /** From now on, appends to this session carry `token` (its lease); `undefined` when it was given up. */
   fence(sessionId: string, token: string | undefined): void {
     if (token === undefined) this.#fences.delete(sessionId);
     else this.#fences.set(sessionId, token);
@@ -314,7 +325,15 @@ export class RedisStore implements EngineStore {
     const records = await this.#sessions(ids);
     // Oldest first, like the other stores (a set has no order).
     return records.filter((r) => r.org === org && r.agent_id === agentId).sort((a, b) =>
-      a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+      a.created_at < b.created_at
+        ? -1
+        : a.created_at > b.created_at
+        ? 1
+        : a.id < b.id
+        ? -1
+        : a.id > b.id
+        ? 1
+        : 0
     );
   }
 
@@ -327,17 +346,30 @@ export class RedisStore implements EngineStore {
     };
   }
 
-  async appendEvents(sessionId: string, events: ServerEvent[], retain: number, frames?: string[]): Promise<void> {
+  async appendEvents(
+    sessionId: string,
+    events: ServerEvent[],
+    retain: number,
+    frames?: string[],
+  ): Promise<void> {
     if (!(retain >= 0)) throw new RangeError(`retain must be >= 0, got ${retain}.`);
     if (events.length === 0) return;
     const first = events[0]!.seq;
     for (let i = 1; i < events.length; i++) {
       if (events[i]!.seq !== first + i) {
         throw new Error(
-          `appendEvents(${sessionId}): expected seq ${first + i}, got ${events[i]!.seq} (appends must continue ` +
+          `appendEvents(${sessionId}): expected seq ${first + i}, got ${
+            events[i]!.seq
+          } (appends must continue ` +
             `the log's head with consecutive seqs).`,
         );
       }
+    }
+    const token = this.#fences.get(sessionId);
+    if (token === undefined && this.#leasesRequired) {
+      throw new Error(
+        `appendEvents(${sessionId}): this node does not hold the session's lease; nothing was appended.`,
+      );
     }
     const serialized = frames ?? events.map((e) => JSON.stringify(e));
     try {
@@ -346,7 +378,7 @@ export class RedisStore implements EngineStore {
           this.keys.log(sessionId),
           this.keys.head(sessionId),
           this.keys.lease(sessionId),
-          this.#fences.get(sessionId) ?? "",
+          token ?? "",
           retain,
           this.keys.events(sessionId),
           first,
@@ -363,7 +395,9 @@ export class RedisStore implements EngineStore {
         );
       }
       throw new Error(
-        `appendEvents(${sessionId}): ${message.slice(scripts.SEQ_MISMATCH.length + 1)} (appends must continue the log's head with consecutive seqs).`,
+        `appendEvents(${sessionId}): ${
+          message.slice(scripts.SEQ_MISMATCH.length + 1)
+        } (appends must continue the log's head with consecutive seqs).`,
       );
     }
   }

@@ -153,8 +153,10 @@ export interface EngineStore {
    * Appends logged events (consecutive seqs, after the stored head); keeps at most `retain` events of
    * the session. Resolves once they are durable; a store may commit several calls together. Rejects,
    * changing nothing, when `events[0].seq` is not head + 1, the seqs are not consecutive, or `retain` < 0.
+   * `frames`, when given, are the events serialized (`JSON.stringify`): a store that keeps text may
+   * keep them as they are instead of serializing again.
    */
-  appendEvents(sessionId: string, events: ServerEvent[], retain: number): Promise<void>;
+  appendEvents(sessionId: string, events: ServerEvent[], retain: number, frames?: string[]): Promise<void>;
   /** The retained events after `afterSeq`; an unknown or deleted log reads as `{ events: [], oldestSeq: 1, headSeq: 0 }`. */
   readEvents(sessionId: string, afterSeq: number): Promise<EventWindow>;
 

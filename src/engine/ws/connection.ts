@@ -13,8 +13,9 @@ import type { EngineContext } from "../context.ts";
 import { makeEvent } from "../events.ts";
 import { MAX_JSON_DEPTH, nestedDeeperThan } from "../json_depth.ts";
 import type { ConnectionShare, RateLimiter } from "../rate_limit.ts";
-import type { SessionRegistry } from "../session/registry.ts";
-import type { SessionRuntime, Subscriber } from "../session/session_runtime.ts";
+import type { Subscriber } from "../session/fanout.ts";
+import { StoreUnavailableError } from "../store/store_unavailable.ts";
+import type { SessionHandle, Sessions } from "../session/sessions.ts";
 import type { Admission } from "./admission.ts";
 import { closeReason } from "./close_reason.ts";
 import { dispatch, type FrameReplies } from "./dispatch.ts";
@@ -26,7 +27,7 @@ export interface ConnectionDeps {
   ctx: EngineContext;
   auth: Auth;
   limiter: RateLimiter;
-  registry: SessionRegistry;
+  registry: Sessions;
   admission: Admission;
 }
 
@@ -75,7 +76,7 @@ export class Connection implements Subscriber, FrameReplies {
   #state: State = "handshake";
   #frames = 0;
   #caller: Caller | undefined;
-  #runtime: SessionRuntime | undefined;
+  #runtime: SessionHandle | undefined;
   #chain: Promise<void> = Promise.resolve();
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
@@ -221,6 +222,15 @@ export class Connection implements Subscriber, FrameReplies {
   }
 
   #internalError(error: unknown): void {
+    if (error instanceof StoreUnavailableError) {
+      // Not a bug: Redis is down or restarting. The frame was not applied; the client resumes later.
+      this.#deps.ctx.log(`socket: ${error.message}`);
+      return this.#fatal(
+        "store_unavailable",
+        CloseCode.store_unavailable,
+        "the engine cannot reach its shared store now; nothing was applied. Reconnect after a pause and resume",
+      );
+    }
     this.#deps.ctx.log(`socket: internal error: ${error instanceof Error ? error.stack : error}`);
     this.#deps.ctx.metrics.error("internal");
     try {

@@ -8,8 +8,7 @@ import type { ClientFrame, ErrorCode, UserMessage } from "../../generated/protoc
 import type { Caller } from "../auth.ts";
 import { ApiError } from "../http/errors.ts";
 import type { PostOutcome } from "../session/posts.ts";
-import type { SessionRegistry } from "../session/registry.ts";
-import type { SessionRuntime } from "../session/session_runtime.ts";
+import type { SessionHandle, Sessions } from "../session/sessions.ts";
 import type { ErrorFields, FrameRef } from "./frame_ref.ts";
 
 /** Largest `confirm` of an approval answer, as JSON: it is logged with the tool call it overrides. */
@@ -26,8 +25,8 @@ export interface FrameReplies {
 /** The socket's session and the engine services it uses. */
 export interface Attached {
   caller: Caller;
-  runtime: SessionRuntime;
-  registry: SessionRegistry;
+  runtime: SessionHandle;
+  registry: Sessions;
   maxMessageBytes: number;
 }
 
@@ -153,7 +152,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
         );
         return;
       }
-      const outcome = runtime.answer(frame);
+      const outcome = await runtime.answer(frame);
       if (outcome === "not_found") {
         replies.error(
           "approval_not_found",
@@ -170,7 +169,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
       return;
     }
     case "cancel_turn":
-      runtime.cancel(frame.reason);
+      await runtime.cancel(frame.reason);
       return;
     case "terminate":
       try {

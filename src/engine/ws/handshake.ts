@@ -8,19 +8,18 @@ import type { ErrorCode, HelloFrame } from "../../generated/protocol.ts";
 import { CloseCode, PROTOCOL_VERSION } from "../../generated/protocol_schema.ts";
 import type { Auth, Caller } from "../auth.ts";
 import { ApiError } from "../http/errors.ts";
-import type { SessionRegistry } from "../session/registry.ts";
-import type { SessionRuntime } from "../session/session_runtime.ts";
+import type { SessionHandle, Sessions } from "../session/sessions.ts";
 
 /** The outcome of a handshake. */
 export type Handshake =
-  | { ok: true; caller: Caller; runtime: SessionRuntime; resumed: boolean; lastSeq: number }
+  | { ok: true; caller: Caller; runtime: SessionHandle; resumed: boolean; lastSeq: number }
   | { ok: false; code: ErrorCode; close: CloseCode; message: string; sessionId: string };
 
 /** Runs the handshake for a valid `hello` frame. */
 export async function handshake(
   hello: HelloFrame,
   auth: Auth,
-  registry: SessionRegistry,
+  registry: Sessions,
 ): Promise<Handshake> {
   const target = hello.target;
   const sessionId = "session_id" in target ? target.session_id : "";
