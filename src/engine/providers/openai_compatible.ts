@@ -6,10 +6,10 @@
  * @module
  */
 import { type ModelChunk, type ModelProvider, type ModelRequest, ProviderError } from "../model.ts";
-import { abortableSleep } from "../abort.ts";
 import { toChatRequest } from "./openai_messages.ts";
 import { readSseData } from "./openai_sse.ts";
 import { parseChatStream } from "./openai_stream.ts";
+import { postWithRetries } from "./provider_http.ts";
 
 /** Options of {@link createOpenAICompatible}. */
 export interface OpenAICompatibleOptions {
@@ -34,24 +34,6 @@ export interface OpenAICompatibleOptions {
    * @default {1000}
    */
   retryIntervalMs?: number;
-}
-
-/** Longest pause honoured from a `Retry-After` header, so a turn never hangs for minutes. */
-const MAX_RETRY_AFTER_MS = 30_000;
-
-/** What the server said, for the log: the JSON error message, else the start of the body. */
-function errorText(body: string): string {
-  try {
-    const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === "object" && parsed !== null && "error" in parsed) {
-      const error = (parsed as { error: unknown }).error;
-      if (typeof error === "string") return error;
-      if (typeof error === "object" && error !== null && "message" in error) return String(error.message);
-    }
-  } catch {
-    // Not JSON: fall through to the raw text.
-  }
-  return body.trim().slice(0, 500) || "(empty response body)";
 }
 
 /**
@@ -82,13 +64,6 @@ function hint(status: number, options: OpenAICompatibleOptions): string {
   }
   if (status === 503 || status === 529) return "; the provider is overloaded: try again in a little while.";
   return "; the engine log has the server's answer.";
-}
-
-function retryDelay(response: Response | undefined, attempt: number, intervalMs: number): number {
-  const header = response?.headers.get("retry-after");
-  const seconds = header === null || header === undefined ? Number.NaN : Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, MAX_RETRY_AFTER_MS);
-  return intervalMs * 2 ** attempt;
 }
 
 /**
@@ -145,47 +120,18 @@ async function* streamChat(
 }
 
 /** Posts the request, retrying 429, 5xx and network failures; returns a 2xx response. */
-async function send(options: Settings, request: ModelRequest): Promise<Response> {
-  const { signal } = request;
-  const doFetch = options.fetch ?? fetch;
-  const maxRetries = Math.max(0, options.maxRetries ?? 2);
-  const intervalMs = Math.max(0, options.retryIntervalMs ?? 1000);
-  const url = `${options.baseUrl}/chat/completions`;
+function send(options: Settings, request: ModelRequest): Promise<Response> {
   const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
   if (options.apiKey !== undefined) headers["authorization"] = `Bearer ${options.apiKey}`;
-  const body = JSON.stringify(toChatRequest(options.modelId, request));
-  for (let attempt = 0;; attempt++) {
-    signal.throwIfAborted();
-    let response: Response;
-    try {
-      response = await doFetch(url, { method: "POST", headers, body, signal });
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (attempt < maxRetries) {
-        await abortableSleep(retryDelay(undefined, attempt, intervalMs), signal);
-        continue;
-      }
-      throw new ProviderError(
-        `Could not reach the model server at ${options.shownUrl}. Check llm_info.base_url ` +
-          "and that the server is running.",
-        { detail: String(error), cause: error },
-      );
-    }
-    if (response.ok) return response;
-    const text = await response.text().catch(() => "");
-    const retryable = response.status === 429 || response.status >= 500;
-    if (retryable && attempt < maxRetries) {
-      await abortableSleep(retryDelay(response, attempt, intervalMs), signal);
-      continue;
-    }
-    const retried = retryable && attempt > 0
-      ? ` (after ${attempt} ${attempt === 1 ? "retry" : "retries"})`
-      : "";
-    // The body is not shown: a tenant could point base_url at an internal service and read it back.
-    throw new ProviderError(
-      `The model server at ${options.shownUrl} answered ${response.status}${retried}` +
-        hint(response.status, options),
-      { status: response.status, detail: errorText(text) },
-    );
-  }
+  return postWithRetries({
+    url: `${options.baseUrl}/chat/completions`,
+    headers,
+    body: JSON.stringify(toChatRequest(options.modelId, request)),
+    signal: request.signal,
+    fetch: options.fetch ?? fetch,
+    maxRetries: options.maxRetries ?? 2,
+    retryIntervalMs: options.retryIntervalMs ?? 1000,
+    shownUrl: options.shownUrl,
+    hint: (status) => hint(status, options),
+  });
 }

@@ -1,14 +1,17 @@
 /**
- * Chooses the model provider for an agent's `llm_info`: the OpenAI-compatible provider when
+ * Chooses the model provider for an agent's `llm_info`: the OpenAI-compatible provider (`openai`,
+ * `openai_compatible`, `ollama`, `vllm`, `lmstudio`) or the Anthropic provider (`anthropic`) when
  * credentials or a server URL are given, else the offline model simulator with a notice saying so.
  * Credentials are never silently replaced by the simulator. The operator's credentials
- * (`OPENAI_API_KEY`) only ever go to the operator's server (`OPENAI_BASE_URL` or OpenAI): an agent
- * that names its own `base_url` or `endpoint` brings its own key or sends none.
+ * (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`) only ever go to the operator's server (`OPENAI_BASE_URL` /
+ * `ANTHROPIC_BASE_URL`, or the provider itself): an agent that names its own `base_url` or `endpoint`
+ * brings its own key or sends none.
  *
  * @module
  */
 import type { components } from "../../generated/rest.ts";
 import { type ModelProvider, ProviderError } from "../model.ts";
+import { ANTHROPIC_BASE_URL, createAnthropic } from "./anthropic.ts";
 import { createOpenAICompatible } from "./openai_compatible.ts";
 import { createSimulator } from "./simulator.ts";
 
@@ -17,7 +20,10 @@ export type LlmInfo = components["schemas"]["LlmInfo"];
 
 /** Options of {@link selectProvider}. */
 export interface SelectProviderOptions {
-  /** Environment to read `OPENAI_API_KEY` and `OPENAI_BASE_URL` from (pass `Deno.env.toObject()`). */
+  /**
+   * Environment to read `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY` and
+   * `ANTHROPIC_BASE_URL` from (pass `Deno.env.toObject()`).
+   */
   env: Record<string, string | undefined>;
   /** Settings for the simulator, when it is chosen. */
   simulator?: { tokensPerSecond?: number };
@@ -65,6 +71,7 @@ export function selectProvider(llmInfo: LlmInfo, options: SelectProviderOptions)
   const name = llmInfo.provider.trim().toLowerCase();
   if (name === "simulator") return { provider: simulator() };
   const tenantBase = nonEmpty(llmInfo.base_url) ?? nonEmpty(llmInfo.endpoint);
+  if (name === "anthropic") return selectAnthropic(llmInfo, options, tenantBase, simulator);
   // The operator's key never travels to a URL the tenant chose (it would leak it to any server).
   const apiKey = nonEmpty(llmInfo.api_key) ??
     (tenantBase === undefined ? nonEmpty(options.env["OPENAI_API_KEY"]) : undefined);
@@ -100,14 +107,47 @@ export function selectProvider(llmInfo: LlmInfo, options: SelectProviderOptions)
     nonEmpty(llmInfo.endpoint) !== undefined || envKey !== undefined
   ) {
     throw new ProviderError(
-      `Provider ${llmInfo.provider} is not supported by this engine; use provider "openai" with base_url ` +
-        `for OpenAI-compatible servers, or "simulator".`,
+      `Provider ${llmInfo.provider} is not supported by this engine; use "openai" (with base_url for ` +
+        `OpenAI-compatible servers), "anthropic", or "simulator".`,
     );
   }
   return {
     provider: simulator(),
     notice: `Provider "${llmInfo.provider}" is not supported by this engine and no credentials were given: ` +
       "the offline model simulator answers instead.",
+  };
+}
+
+/** The Anthropic provider for `llmInfo`, or the simulator with a notice when there are no credentials. */
+function selectAnthropic(
+  llmInfo: LlmInfo,
+  options: SelectProviderOptions,
+  tenantBase: string | undefined,
+  simulator: () => ModelProvider,
+): ProviderSelection {
+  // As for OpenAI: the operator's key goes only to the operator's (or Anthropic's) server.
+  const apiKey = nonEmpty(llmInfo.api_key) ??
+    (tenantBase === undefined ? nonEmpty(options.env["ANTHROPIC_API_KEY"]) : undefined);
+  const explicitBase = tenantBase ?? nonEmpty(options.env["ANTHROPIC_BASE_URL"]);
+  const hasServer = explicitBase !== undefined && explicitBase.replace(/\/+$/, "") !== ANTHROPIC_BASE_URL;
+  if (apiKey === undefined && !hasServer) {
+    return {
+      provider: simulator(),
+      notice:
+        `No credentials for provider "${llmInfo.provider}" (set llm_info.api_key or ANTHROPIC_API_KEY): ` +
+        "the offline model simulator answers instead.",
+    };
+  }
+  if (tenantBase !== undefined) checkHost(tenantBase, options.allowedModelHosts);
+  return {
+    provider: createAnthropic({
+      modelId: nonEmpty(llmInfo.fine_tuned_model_id) ?? llmInfo.model_id,
+      ...(explicitBase === undefined ? {} : { baseUrl: explicitBase }),
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+      ...(llmInfo.max_retries === undefined ? {} : { maxRetries: llmInfo.max_retries }),
+      ...(llmInfo.retry_interval_ms === undefined ? {} : { retryIntervalMs: llmInfo.retry_interval_ms }),
+    }),
   };
 }
 

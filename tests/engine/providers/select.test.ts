@@ -46,22 +46,49 @@ Deno.test("selectProvider() never substitutes the simulator when credentials are
 
 Deno.test("selectProvider() refuses unsupported providers with credentials and notes them without", () => {
   assert.throws(
-    () => selectProvider({ provider: "anthropic", model_id: "claude", api_key: "k" }, { env: {} }),
+    () => selectProvider({ provider: "mistral", model_id: "large", api_key: "k" }, { env: {} }),
     (error) => {
       assert.ok(error instanceof ProviderError);
       assert.equal(
         error.message,
-        'Provider anthropic is not supported by this engine; use provider "openai" with base_url for OpenAI-compatible servers, or "simulator".',
+        'Provider mistral is not supported by this engine; use "openai" (with base_url for OpenAI-compatible servers), "anthropic", or "simulator".',
       );
       return true;
     },
   );
   assert.throws(() =>
-    selectProvider({ provider: "anthropic", model_id: "c" }, { env: { ANTHROPIC_API_KEY: "k" } })
+    selectProvider({ provider: "mistral", model_id: "c" }, { env: { MISTRAL_API_KEY: "k" } })
   );
-  const { provider, notice } = selectProvider({ provider: "anthropic", model_id: "claude" }, { env: {} });
+  const { provider, notice } = selectProvider({ provider: "mistral", model_id: "large" }, { env: {} });
   assert.equal(provider.simulated, true);
-  assert.match(notice ?? "", /"anthropic"/);
+  assert.match(notice ?? "", /"mistral" is not supported/);
+});
+
+Deno.test("selectProvider() serves anthropic with a key, and falls back to the simulator (saying so) without", () => {
+  const claude = { provider: "anthropic", model_id: "claude-sonnet-4-5" };
+  const fallback = selectProvider(claude, { env: {} });
+  assert.equal(fallback.provider.simulated, true);
+  assert.match(fallback.notice ?? "", /No credentials for provider "anthropic".*ANTHROPIC_API_KEY/);
+  for (
+    const selection of [
+      selectProvider(claude, { env: { ANTHROPIC_API_KEY: "sk-ant-operator" } }),
+      selectProvider({ ...claude, api_key: "sk-ant-tenant" }, { env: {} }),
+      selectProvider({ ...claude, base_url: "http://127.0.0.1:9/v1" }, { env: {} }),
+    ]
+  ) {
+    assert.equal(selection.provider.provider, "anthropic");
+    assert.equal(selection.provider.simulated, false);
+    assert.equal(selection.provider.modelId, "claude-sonnet-4-5");
+    assert.equal(selection.notice, undefined);
+  }
+  assert.throws(
+    () =>
+      selectProvider({ ...claude, base_url: "http://evil.example/v1" }, {
+        env: {},
+        allowedModelHosts: ["127.0.0.1"],
+      }),
+    /does not allow/,
+  );
 });
 
 Deno.test("selectProvider() wires base URL, key, model and retries into the HTTP provider", async () => {
