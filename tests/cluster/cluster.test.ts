@@ -298,6 +298,39 @@ redisTest(
   },
 );
 
+redisTest(
+  "cluster: a document added over REST on one node is searched by the node running the turn",
+  async () => {
+    await withCluster(2, ["--offline-tokens-per-second", "2000"], async (cluster) => {
+      const added = await rest(cluster.nodes[1]!.url, "/v1/knowledge/documents", {
+        method: "POST",
+        body: JSON.stringify({
+          title: "Zorblax launch window",
+          text: "The Zorblax probe launch window opens on 14 March 2031 from Kourou.",
+        }),
+      });
+      assert.equal(added.status, 201, await added.clone().text());
+      cluster.use(0);
+      const agent = await newAgent("Search the knowledge base before answering.", {
+        tools: [{
+          name: "search",
+          tool_type: "knowledge_search",
+          approval_config: ToolApprovalConfig.AUTO_RUN,
+        }],
+      });
+      await using session = await agent.createSession({ reconnect: RECONNECT });
+      await session.send("Search the knowledge base: when does the Zorblax launch window open?");
+      const events = await untilComplete(session);
+      const result = events.find((e) => e.type === SessionEventType.TOOL_RESULT);
+      assert.match(
+        JSON.stringify(result?.data ?? {}),
+        /Kourou/,
+        "node 0 searched the document added on node 1",
+      );
+    });
+  },
+);
+
 redisTest("cluster: a key's rate limit holds across nodes", async () => {
   await withCluster(2, ["--rate-limit", "10", "--rate-limit-burst", "10"], async (cluster) => {
     // Both nodes have seen each other once a heartbeat has passed.

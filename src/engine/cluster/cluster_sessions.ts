@@ -71,6 +71,7 @@ export class ClusterSessions implements Sessions {
     this.#store = store;
     this.#leaseMs = options.leaseMs;
     store.requireLeases();
+    store.origin = this.nodeId;
     this.#leases = new Leases(
       store,
       this.nodeId,
@@ -97,6 +98,8 @@ export class ClusterSessions implements Sessions {
   async start(limiter: RateLimiter): Promise<void> {
     this.#bus = await Bus.connect(this.#store, () => this.#busDown());
     await this.#rpc.start(this.#bus);
+    // Documents added over REST on another node become searchable here too.
+    await this.#bus.subscribe(this.#store.keys.documentsAdded(), (message) => this.#documentAdded(message));
     this.#leases.start();
     const heartbeat = async () => {
       try {
@@ -366,6 +369,19 @@ export class ClusterSessions implements Sessions {
       if (!(error instanceof StoreUnavailableError)) {
         this.#ctx.log(`cluster: takeover sweep failed: ${error}`);
       }
+    }
+  }
+
+  #documentAdded(message: string): void {
+    try {
+      const { origin, org, document } = JSON.parse(message) as {
+        origin: string;
+        org: string;
+        document: { id: string; title: string; text: string };
+      };
+      if (origin !== this.nodeId) this.#ctx.knowledge(org).add(document);
+    } catch (error) {
+      this.#ctx.log(`cluster: ignored a malformed document announcement: ${error}`);
     }
   }
 

@@ -127,6 +127,10 @@ export class RedisKeys {
   nodes(): string {
     return `${this.prefix}nodes`;
   }
+  /** Where added knowledge documents are announced to every node. */
+  documentsAdded(): string {
+    return `${this.prefix}documents:added`;
+  }
 }
 
 /** Parses a stream entry id `<seq>-0`. */
@@ -146,6 +150,8 @@ export class RedisStore implements EngineStore {
   /** Lease tokens of the sessions this node runs: appends carry them, and Redis checks them. */
   readonly #fences = new Map<string, string>();
   #leasesRequired = false;
+  /** Who announces added documents (a cluster node's id), so a node skips its own announcements. */
+  origin = "";
   #closed = false;
 
   private constructor(redis: Redis, url: string, prefix: string) {
@@ -505,8 +511,15 @@ export class RedisStore implements EngineStore {
     );
   }
 
+  /** Stores a document and announces it, so every node of the cluster can search it. */
   async addDocument(org: string, document: StoredDocument): Promise<void> {
-    await this.#run(() => this.#redis.rpush(this.keys.documents(org), JSON.stringify(document)));
+    const announcement = JSON.stringify({ origin: this.origin, org, document });
+    await this.#run(() =>
+      this.#redis.multi()
+        .rpush(this.keys.documents(org), JSON.stringify(document))
+        .publish(this.keys.documentsAdded(), announcement)
+        .exec()
+    );
   }
 
   async listDocuments(org: string): Promise<StoredDocument[]> {
