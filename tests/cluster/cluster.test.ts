@@ -63,15 +63,26 @@ async function rest(url: string, path: string, init: RequestInit = {}): Promise<
   });
 }
 
+/** A cluster test fails (instead of hanging) when a guarantee breaks so that an event never comes. */
+const TEST_DEADLINE_MS = 60_000;
+
 async function withCluster(
   count: number,
   args: string[],
   fn: (cluster: Cluster) => Promise<void>,
 ): Promise<void> {
   const cluster = await startCluster(count, args);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`cluster test still waiting after ${TEST_DEADLINE_MS} ms: an event never came`)),
+      TEST_DEADLINE_MS,
+    );
+  });
   try {
-    await fn(cluster);
+    await Promise.race([fn(cluster), deadline]);
   } finally {
+    clearTimeout(timer);
     await cluster.dispose();
   }
 }
