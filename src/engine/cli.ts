@@ -3,7 +3,7 @@
  * environment variable (`deno task engine --help` lists them with their defaults; see
  * `cli_options.ts`). Accepted keys come from `--api-key` or `VECTORSHIFT_API_KEY` (comma-separated);
  * without either a key is generated and printed. Providers read `OPENAI_API_KEY` / `OPENAI_BASE_URL`
- * from the environment. Logs go to stderr as JSON lines or text (`--log-format`, `--log-level`), with
+ * and `ANTHROPIC_API_KEY` / `ANTHROPIC_BASE_URL` from the environment. Logs go to stderr as JSON lines or text (`--log-format`, `--log-level`), with
  * one access line per REST request and per WebSocket close. Every organisation starts with the sample
  * knowledge documents the examples search (`tools/sample_knowledge.ts`). Ctrl-C or SIGTERM closes every socket
  * with 1001 and exits. A bad flag or variable exits with status 2.
@@ -117,6 +117,11 @@ if (import.meta.main) {
   if (!env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) {
     logger.info(
       "No OPENAI_API_KEY or OPENAI_BASE_URL: agents using openai are answered by the offline model simulator.",
+    );
+  }
+  if (!env.ANTHROPIC_API_KEY && !env.ANTHROPIC_BASE_URL) {
+    logger.info(
+      "No ANTHROPIC_API_KEY or ANTHROPIC_BASE_URL: agents using anthropic are answered by the offline model simulator.",
     );
   }
   let stopping = false;
