@@ -3,7 +3,7 @@
  * prints a markdown table (targets marked met or MISSED) and writes every figure, with machine facts,
  * to `bench/results/latest.json` (`quick.json` for `--quick`, `partial.json` for `--only`).
  *
- * Ids: throughput, latency, terminate, resume, capacity, bundle, durability. `--quick` uses small sizes (for
+ * Ids: throughput, latency, terminate, resume, capacity, bundle, durability, cluster. `--quick` uses small sizes (for
  * checking that the benchmarks work, not for figures). Every step is bounded in count and time; the
  * whole run is cut off after a hard limit.
  *
@@ -11,6 +11,7 @@
  */
 import { measureBundleSize } from "./bundle_size.ts";
 import { measureCapacity } from "./capacity.ts";
+import { measureCluster } from "./cluster.ts";
 import { measureDurability } from "./durability.ts";
 import { measureLatency } from "./latency.ts";
 import { measureResume } from "./resume.ts";
@@ -44,6 +45,12 @@ const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> =
   bundle: () => measureBundleSize(),
   durability: (mode) =>
     measureDurability(mode === "full" ? { essays: 10, firstDeltas: 50 } : { essays: 2, firstDeltas: 10 }),
+  cluster: (mode) =>
+    measureCluster(
+      mode === "full"
+        ? { essays: 5, listeners: 10, terminates: 20 }
+        : { essays: 1, listeners: 4, terminates: 3 },
+    ),
 };
 
 /** Past this, remaining measurements are skipped (the full run normally takes about 3 minutes). */
