@@ -310,6 +310,94 @@ redisTest(
 );
 
 redisTest(
+  "cluster: Redis killed mid-answer: the turn ends interrupted once it is back, and the session goes on",
+  async () => {
+    const dataDir = await Deno.makeTempDir({ prefix: "vectorshift-redis-" });
+    const cluster = await startCluster(2, ["--offline-tokens-per-second", "200"], { dataDir });
+    try {
+      cluster.use(0);
+      const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
+      await using session = await agent.createSession({ reconnect: RECONNECT });
+      await session.send("My name is Alice and I live in Boston.");
+      const events = await untilComplete(session);
+      await session.send(ESSAY);
+      let deltas = 0;
+      for await (const event of session.listen({ maxSize: 0 })) {
+        events.push(event);
+        if (event.type === SessionEventType.MESSAGE_DELTA && ++deltas === 5) {
+          await cluster.redis.kill();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await cluster.redis.restart();
+        }
+        if (event.isComplete) break;
+      }
+      assertGapFree(events, 1);
+      assert.equal(events.find((e) => e.type === SessionEventType.ERROR)?.data.code, "turn_interrupted");
+      assert.equal(events.at(-1)!.data.status, "error");
+      await session.send("Where do I live?");
+      const answer = (await untilComplete(session)).at(-1)!;
+      assert.equal(answer.data.status, "complete");
+      assert.match(answer.text ?? "", /Boston/);
+    } finally {
+      await cluster.dispose();
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  },
+);
+
+redisTest("cluster: a node stopped with SIGTERM hands its sessions over at once", async () => {
+  await withCluster(2, ["--offline-tokens-per-second", "2000", "--lease-ms", "30000"], async (cluster) => {
+    cluster.proxy.retarget([cluster.nodes[0]!.url]);
+    cluster.use("proxy");
+    const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
+    await using session = await agent.createSession({ reconnect: RECONNECT });
+    await session.send("My name is Alice and I live in Boston.");
+    await untilComplete(session);
+    cluster.proxy.retarget([cluster.nodes[1]!.url]);
+    const stopped = await cluster.nodes[0]!.terminate();
+    assert.equal(stopped.code, 0, stopped.log);
+    // The lease (30 s here) was given back on the way out: node 1 runs the next turn at once.
+    const started = performance.now();
+    await session.send("Where do I live?");
+    const answer = (await untilComplete(session)).at(-1)!;
+    assert.match(answer.text ?? "", /Boston/);
+    assert.ok(performance.now() - started < 10_000, "no wait for the lease to expire");
+  });
+});
+
+redisTest(
+  "cluster: idle sessions expire on any node; a socket on another node keeps its session alive",
+  async () => {
+    await withCluster(
+      2,
+      ["--offline-tokens-per-second", "2000", "--session-idle-expiry", "1500"],
+      async (cluster) => {
+        cluster.use(0);
+        const agent = await newAgent("You are helpful.");
+        const idle = await agent.createSession();
+        await idle.connect();
+        await idle.disconnect();
+        const used = await agent.createSession();
+        await used.connect();
+        await used.disconnect();
+        // A socket on node 1 for the second session; nobody for the first.
+        await using watcher = await attach(cluster, 1, used.sessionId!);
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        for (const node of cluster.nodes) {
+          const gone = await rest(node.url, `/v1/sessions/${idle.sessionId}`);
+          assert.equal(gone.status, 410);
+          assert.equal((await gone.json()).code, "session_expired");
+          const alive = await rest(node.url, `/v1/sessions/${used.sessionId}`);
+          assert.equal(alive.status, 200);
+          await alive.body?.cancel();
+        }
+        assert.equal(watcher.isConnected, true);
+      },
+    );
+  },
+);
+
+redisTest(
   "cluster: a document added over REST on one node is searched by the node running the turn",
   async () => {
     await withCluster(2, ["--offline-tokens-per-second", "2000"], async (cluster) => {

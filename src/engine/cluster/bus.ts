@@ -16,6 +16,8 @@ import { StoreUnavailableError } from "../store/store_unavailable.ts";
 export class Bus {
   readonly #sub: Redis;
   readonly #handlers = new Map<string, (message: string) => void>();
+  /** Channels subscribed on Redis; the client subscribes to all of them again after a reconnect. */
+  readonly #channels = new Set<string>();
   readonly #down: () => void;
   #connected = true;
 
@@ -28,8 +30,14 @@ export class Bus {
       this.#connected = false;
       this.#down();
     });
-    // The client subscribes again by itself after reconnecting.
-    sub.on("ready", () => this.#connected = true);
+    // The client subscribes again by itself after reconnecting, also to the channels whose feeds were
+    // dropped while it was down: those are given up now.
+    sub.on("ready", () => {
+      this.#connected = true;
+      const stale = [...this.#channels].filter((c) => !this.#handlers.has(c));
+      for (const channel of stale) this.#channels.delete(channel);
+      if (stale.length > 0) void sub.unsubscribe(...stale).catch(() => {});
+    });
   }
 
   /** Connects the subscribing connection; `down` runs each time it drops. */
@@ -53,10 +61,12 @@ export class Bus {
   async subscribe(channel: string, handler: (message: string) => void): Promise<void> {
     if (!this.#connected) throw new StoreUnavailableError("Redis is unavailable: not subscribed");
     this.#handlers.set(channel, handler);
+    this.#channels.add(channel);
     try {
       await this.#sub.subscribe(channel);
     } catch (error) {
       this.#handlers.delete(channel);
+      this.#channels.delete(channel);
       throw new StoreUnavailableError(`Redis is unavailable: cannot subscribe: ${error}`, { cause: error });
     }
   }
@@ -64,7 +74,8 @@ export class Bus {
   /** Stops receiving a channel. */
   async unsubscribe(channel: string): Promise<void> {
     this.#handlers.delete(channel);
-    if (!this.#connected) return;
+    if (!this.#connected) return; // given up once the connection is back
+    this.#channels.delete(channel);
     await this.#sub.unsubscribe(channel).catch(() => {
       // Dropped connection: the subscription went with it.
     });

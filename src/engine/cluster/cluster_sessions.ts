@@ -24,6 +24,7 @@ import type { AnswerOutcome } from "../session/approvals.ts";
 import type { Subscriber } from "../session/fanout.ts";
 import type { PostOutcome } from "../session/posts.ts";
 import { goneError, notFound, SessionRegistry } from "../session/registry.ts";
+import type { SessionRuntime } from "../session/session_runtime.ts";
 import type { SessionHandle, Sessions, SessionTarget } from "../session/sessions.ts";
 import type { RedisStore } from "../store/redis_store.ts";
 import type { SessionRecord } from "../store/store.ts";
@@ -60,6 +61,7 @@ export class ClusterSessions implements Sessions {
   readonly #rpc: NodeRpc;
   readonly #leaseMs: number;
   readonly #feeds = new Map<string, Promise<SessionFeed>>();
+  readonly #adopting = new Map<string, Promise<SessionRuntime>>();
   /** The feeds of {@link #feeds} that are open. */
   readonly #open = new Map<string, SessionFeed>();
   #bus: Bus | undefined;
@@ -313,15 +315,26 @@ export class ClusterSessions implements Sessions {
    * The live runtime of a session this node holds the lease of; restored from the store when it is
    * not in memory, after closing a turn the previous node left open (it died mid-answer).
    */
-  async #adopt(record: SessionRecord) {
+  #adopt(record: SessionRecord): Promise<SessionRuntime> {
     const live = this.#registry.live(record.id);
-    if (live && !live.broken) return live;
-    const turn = await this.#store.getOpenTurn(record.id);
-    if (turn) {
-      const current = await this.#store.getSession(record.org, record.id);
-      if (current) await this.#registry.recoverTurn(current, turn);
+    if (live && !live.broken) return Promise.resolve(live);
+    // One restore per session at a time: two commands (or a command and the sweep) must not both
+    // close the same interrupted turn.
+    let pending = this.#adopting.get(record.id);
+    if (!pending) {
+      pending = (async () => {
+        const turn = await this.#store.getOpenTurn(record.id);
+        if (turn) {
+          const current = await this.#store.getSession(record.org, record.id);
+          if (current && await this.#registry.recoverTurn(current, turn)) {
+            this.#ctx.log(`cluster: session ${record.id}: closed the turn its previous node left open`);
+          }
+        }
+        return await this.#registry.open(record.org, record.id);
+      })().finally(() => this.#adopting.delete(record.id));
+      this.#adopting.set(record.id, pending);
     }
-    return await this.#registry.open(record.org, record.id);
+    return pending;
   }
 
   /** Answers a command from another node. */
@@ -354,16 +367,16 @@ export class ClusterSessions implements Sessions {
   async #sweep(): Promise<void> {
     if (this.#closing) return;
     try {
-      for (const { session, turn } of await this.#store.listOpenTurns()) {
-        if (session.state !== "active" || this.#leases.holds(session.id)) continue;
-        if (await this.#store.leaseHolder(session.id) !== null) continue;
+      for (const { session } of await this.#store.listOpenTurns()) {
+        if (session.state !== "active") continue;
+        const live = this.#registry.live(session.id);
+        if (this.#leases.holds(session.id)) {
+          // Ours: only a runtime the store failed (Redis went away mid-turn) left its turn open.
+          if (live && !live.broken) continue;
+        } else if (await this.#store.leaseHolder(session.id) !== null) continue;
         if ((await this.#store.listApprovals(session.id)).length > 0) continue;
         if (!(await this.#leases.acquire(session.id)).mine) continue;
-        if (await this.#registry.recoverTurn(session, turn)) {
-          this.#ctx.log(
-            `cluster: took over session ${session.id} from a node that stopped; closed its interrupted turn`,
-          );
-        }
+        await this.#adopt(session);
       }
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) {
