@@ -92,7 +92,7 @@ Deno.test("agents: name clash 409, schema violation 422 naming the field, bad JS
   assert.match(badTool.body.error, /tools\.0\.name/);
   const unsupported = await rest<ErrorBody>(engine, "POST", "/v1/agents", {
     name: "Z",
-    llm_info: { provider: "anthropic", model_id: "claude", api_key: "k" },
+    llm_info: { provider: "mistral", model_id: "large", api_key: "k" },
   });
   assert.equal(unsupported.status, 422, "a provider the engine cannot serve with the credentials given");
   assert.match(unsupported.body.error, /not supported/);
