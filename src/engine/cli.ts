@@ -13,7 +13,7 @@
 import { CliError, type CliSettings, helpText, parseCli } from "./cli_options.ts";
 import { DATABASE_FILE, type Engine, startEngine } from "./engine.ts";
 import { createLogger, type Logger } from "./log.ts";
-import { redactUrl } from "./store/redis_store.ts";
+import { redactUrl } from "./store/redis_url.ts";
 import { SAMPLE_KNOWLEDGE_DOCUMENTS } from "./tools/sample_knowledge.ts";
 
 /** Parses the command line, or prints help (exit 0) or the problem (exit 2). */
@@ -85,7 +85,7 @@ if (import.meta.main) {
   try {
     engine = await startFromSettings(settings, logger);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
     const hint = error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
       ? " Run it with --allow-write (deno task engine does), or pass --memory to keep nothing."
       : "";

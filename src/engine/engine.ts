@@ -24,7 +24,7 @@ import { selectProvider } from "./providers/select.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { ClusterSessions } from "./cluster/cluster_sessions.ts";
 import { SessionRegistry } from "./session/registry.ts";
-import { RedisStore } from "./store/redis_store.ts";
+import type { RedisStore } from "./store/redis_store.ts";
 import { MemoryStore } from "./store/memory_store.ts";
 import { SqliteStore } from "./store/sqlite_store.ts";
 import type { EngineStore } from "./store/store.ts";
@@ -70,12 +70,14 @@ export const DATABASE_FILE = "engine.sqlite3";
  */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   if (options.redisUrl !== undefined) {
+    // Loaded only for a cluster: the Redis client is not needed (nor given permissions) otherwise.
+    const { RedisStore } = await import("./store/redis_store.ts");
     const store = await RedisStore.connect({
       url: options.redisUrl,
       ...(options.redisPrefix === undefined ? {} : { prefix: options.redisPrefix }),
     });
     try {
-      return await startEngineWithStore(options, store, { ownsStore: true });
+      return await startEngineWithStore(options, store, { ownsStore: true, cluster: true });
     } catch (error) {
       await store.close();
       throw error;
@@ -102,7 +104,11 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
 export async function startEngineWithStore(
   options: EngineOptions,
   store: EngineStore,
-  { ownsStore = false }: { ownsStore?: boolean } = {},
+  { ownsStore = false, cluster = false }: {
+    ownsStore?: boolean;
+    /** The store is a {@link RedisStore} shared by a cluster of engines: run as one of its nodes. */
+    cluster?: boolean;
+  } = {},
 ): Promise<Engine> {
   const resolved = resolveOptions(options, newApiKey);
   const auth = await Auth.create(resolved.apiKeys);
@@ -141,8 +147,8 @@ export async function startEngineWithStore(
   const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst);
   const admission = new Admission(resolved.maxPendingHandshakes);
   // On a shared Redis this engine is one node of a cluster; otherwise it runs every session itself.
-  const registry = store instanceof RedisStore
-    ? new ClusterSessions(ctx, store, modelToolsFor, { leaseMs: resolved.leaseMs })
+  const registry = cluster
+    ? new ClusterSessions(ctx, store as RedisStore, modelToolsFor, { leaseMs: resolved.leaseMs })
     : new SessionRegistry(ctx, modelToolsFor);
   if (registry instanceof ClusterSessions) await registry.start(limiter);
   else await registry.recover();

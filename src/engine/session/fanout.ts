@@ -73,7 +73,12 @@ export class Fanout {
 
   /** Serializes a connection-scoped event (not logged; its seq is the newest delivered one). */
   scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
-    const envelope = { seq: this.#head, logged: false, session_id: this.#source.sessionId, message_id: messageId };
+    const envelope = {
+      seq: this.#head,
+      logged: false,
+      session_id: this.#source.sessionId,
+      message_id: messageId,
+    };
     return JSON.stringify(makeEvent(type, envelope, data));
   }
 

@@ -32,6 +32,7 @@ import type {
   StoredApproval,
   StoredDocument,
 } from "./store.ts";
+import { redactUrl } from "./redis_url.ts";
 import { StoreUnavailableError } from "./store_unavailable.ts";
 
 /** How long one command may take before it fails as unavailable (Redis answers in microseconds). */
@@ -172,18 +173,37 @@ export class RedisStore implements EngineStore {
 
   /** Connects; rejects with a message naming the URL when Redis cannot be reached. */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
+    let scheme: string;
+    try {
+      scheme = new URL(options.url).protocol;
+    } catch {
+      scheme = "";
+    }
+    if (scheme !== "redis:" && scheme !== "rediss:") {
+      throw new TypeError(
+        `Invalid Redis URL ${
+          JSON.stringify(redactUrl(options.url))
+        }: give redis://HOST:PORT (or rediss:// for TLS), ` +
+          `for example redis://127.0.0.1:6379.`,
+      );
+    }
     const redis = newClient(options.url, options.connectTimeoutMs ?? 5_000);
+    // The socket's own error (ECONNREFUSED, ...) says more than the client's "Connection is closed".
+    let cause: unknown;
+    const noteError = (error: unknown) => cause ??= error;
+    redis.on("error", noteError);
     try {
       await redis.connect();
       await redis.ping();
     } catch (error) {
       redis.disconnect();
+      const reason = messageOf(cause ?? error).replace(/\.$/, "");
       throw new StoreUnavailableError(
-        `Cannot reach Redis at ${redactUrl(options.url)}: ${
-          messageOf(error)
-        }. Start redis-server, or check --redis.`,
-        { cause: error },
+        `Cannot reach Redis at ${redactUrl(options.url)}: ${reason}. Start redis-server, or check --redis.`,
+        { cause: cause ?? error },
       );
+    } finally {
+      redis.off("error", noteError);
     }
     return new RedisStore(redis, options.url, options.prefix ?? "vs:");
   }
@@ -594,17 +614,6 @@ function unavailable(error: unknown): StoreUnavailableError {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(an invalid URL)";
-  }
 }
 
 /** A client that fails commands at once while disconnected and reconnects in the background. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RedisStore } from "../../../src/engine/store/redis_store.ts";
 import { StoreUnavailableError } from "../../../src/engine/store/store_unavailable.ts";
-import { RedisServer, redisMissing, redisTest } from "../../support/redis_server.ts";
+import { redisMissing, RedisServer, redisTest } from "../../support/redis_server.ts";
 import { events } from "./fixtures.ts";
 import { storeContract } from "./store_contract.ts";
 
@@ -28,7 +28,10 @@ redisTest("RedisStore: appends are fenced by the session's lease", async () => {
     a.fence("ses_1", "node-a/1");
     await a.appendEvents("ses_1", events("ses_1", 1, 3), 100);
     // Another node cannot write the session's log, with or without a token, and nothing changes.
-    await assert.rejects(b.appendEvents("ses_1", events("ses_1", 4, 4), 100), /no longer holds the session's lease/);
+    await assert.rejects(
+      b.appendEvents("ses_1", events("ses_1", 4, 4), 100),
+      /no longer holds the session's lease/,
+    );
     b.fence("ses_1", "node-b/1");
     await assert.rejects(b.appendEvents("ses_1", events("ses_1", 4, 4), 100), /lease/);
     // The same seq twice is refused, by the head check and by the stream ids.
@@ -52,28 +55,37 @@ redisTest("RedisStore: appends are fenced by the session's lease", async () => {
   }
 });
 
-redisTest("RedisStore: an unreachable Redis fails fast with StoreUnavailableError, and it recovers", async () => {
-  const server = await RedisServer.start();
-  const store = await RedisStore.connect({ url: server.url });
-  try {
-    await server.kill();
-    const started = performance.now();
-    await assert.rejects(store.getAgent("org_a", "agt_1"), StoreUnavailableError);
-    assert.ok(performance.now() - started < 2_000, "a command must not wait for Redis to come back");
-    await server.restart();
-    const deadline = performance.now() + 5_000;
-    for (;;) {
-      try {
-        assert.equal(await store.getAgent("org_a", "agt_1"), undefined);
-        break;
-      } catch (error) {
-        if (!(error instanceof StoreUnavailableError) || performance.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
+redisTest(
+  "RedisStore: an unreachable Redis fails fast with StoreUnavailableError, and it recovers",
+  async () => {
+    const server = await RedisServer.start();
+    const store = await RedisStore.connect({ url: server.url });
+    try {
+      await server.kill();
+      const started = performance.now();
+      await assert.rejects(store.getAgent("org_a", "agt_1"), StoreUnavailableError);
+      assert.ok(performance.now() - started < 2_000, "a command must not wait for Redis to come back");
+      await server.restart();
+      const deadline = performance.now() + 5_000;
+      for (;;) {
+        try {
+          assert.equal(await store.getAgent("org_a", "agt_1"), undefined);
+          break;
+        } catch (error) {
+          if (!(error instanceof StoreUnavailableError) || performance.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
       }
+    } finally {
+      await store.close();
+      await server.stop();
     }
-  } finally {
-    await store.close();
-    await server.stop();
+  },
+);
+
+Deno.test("RedisStore: a URL that is not redis:// is refused before connecting, saying what to give", async () => {
+  for (const url of ["nope", "http://127.0.0.1:6379", ""]) {
+    await assert.rejects(RedisStore.connect({ url }), /Invalid Redis URL .*redis:\/\/HOST:PORT/);
   }
 });
 
