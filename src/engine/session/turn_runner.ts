@@ -167,8 +167,10 @@ export class TurnRunner {
     const done = this.#start(work, controller.signal).finally(() => {
       this.#running = undefined;
       if (this.#stopped) return;
-      if (this.#queue.length > 0) this.#next();
-      else if (this.#window.length > 0) this.#armWindow();
+      // Posts that arrived while the turn ran have waited long enough: their turn starts now, without
+      // a fresh coalescing window (they are answered together, as the protocol says).
+      this.#closeWindow();
+      this.#next();
     });
     this.#running = { controller, done };
   }
