@@ -17,7 +17,7 @@ export type EventData<T extends EventType> = EventOf<T>["data"];
 
 /** Envelope fields besides `type`, `ts` and `data`. */
 export interface EnvelopeFields {
-  /** Logged seq, or the session's head seq for connection-scoped events. */
+  /** Logged seq, or (connection-scoped events) the newest logged seq sent to that socket. */
   seq: number;
   /** Whether the event belongs to the session log. */
   logged: boolean;

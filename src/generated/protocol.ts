@@ -74,6 +74,7 @@ export type ErrorCode =
   | "tool_error"
   | "subscriber_queue_overflow"
   | "limit_exceeded"
+  | "idempotency_conflict"
   | "session_expired"
   | "turn_interrupted"
   | "store_unavailable"
@@ -296,7 +297,7 @@ export interface MessageDeltaEvent {
    */
   type: "message_delta";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -338,7 +339,7 @@ export interface MessageCompleteEvent {
    */
   type: "message_complete";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -384,7 +385,7 @@ export interface MessageStreamingEvent {
    */
   type: "message_streaming";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -426,7 +427,7 @@ export interface ToolCallEvent {
    */
   type: "tool_call";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -482,7 +483,7 @@ export interface ToolResultEvent {
    */
   type: "tool_result";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -532,7 +533,7 @@ export interface ThinkingEvent {
    */
   type: "thinking";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -570,7 +571,7 @@ export interface SearchResultEvent {
    */
   type: "search_result";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -635,7 +636,7 @@ export interface ApprovalRequestEvent {
    */
   type: "approval_request";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -695,7 +696,7 @@ export interface ReauthRequestEvent {
    */
   type: "reauth_request";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -741,7 +742,7 @@ export interface ErrorEvent {
    */
   type: "error";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -806,7 +807,7 @@ export interface ParticipantStatusEvent {
    */
   type: "participant_status";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -848,7 +849,7 @@ export interface SessionCreatedEvent {
    */
   type: "session_created";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -890,7 +891,7 @@ export interface SessionConnectedEvent {
    */
   type: "session_connected";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -923,7 +924,7 @@ export interface SessionConnectedEvent {
      */
     replay_from_seq: number;
     /**
-     * The newest logged seq at attach time.
+     * The newest logged seq at attach time (the envelope's `seq` is the stream position, the client's cursor, not the head).
      */
     head_seq: number;
     /**
@@ -979,7 +980,7 @@ export interface MessagePostedEvent {
    */
   type: "message_posted";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -1021,7 +1022,7 @@ export interface MessagesPostedEvent {
    */
   type: "messages_posted";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -1071,7 +1072,7 @@ export interface PongEvent {
    */
   type: "pong";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -1109,7 +1110,7 @@ export interface ResyncRequiredEvent {
    */
   type: "resync_required";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -1155,7 +1156,7 @@ export interface TurnCancelledEvent {
    */
   type: "turn_cancelled";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -1193,7 +1194,7 @@ export interface SessionTerminatedEvent {
    */
   type: "session_terminated";
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**
@@ -1231,7 +1232,7 @@ export interface Envelope {
    */
   type: string;
   /**
-   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the session's newest logged seq when the frame was sent (0 before any event). A client resumes by sending the highest seq of a logged event it has processed.
+   * For logged events (`logged: true`): the event's position in the session log, strictly increasing by 1 from 1. For connection-scoped events (`logged: false`): the stream position of the socket, that is the seq of the newest logged event sent on this socket before this frame (at the handshake: the client's `last_seq`, clamped to the head; 0 for a new session), never the session's head, so every seq a client sees is a safe resume cursor. A client resumes by sending the highest seq of a logged event it has processed.
    */
   seq: number;
   /**

@@ -466,8 +466,8 @@ class ClusterSession implements SessionHandle {
     this.#sessions.released(feed);
   }
 
-  scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
-    if (this.#feed) return this.#feed.fanout.scoped(type, data, messageId);
+  scoped<T extends EventType>(sub: Subscriber, type: T, data: EventData<T>, messageId?: string): string {
+    if (this.#feed) return this.#feed.fanout.scoped(sub, type, data, messageId);
     const envelope = { seq: 0, logged: false, session_id: this.sessionId, message_id: messageId };
     return JSON.stringify(makeEvent(type, envelope, data));
   }

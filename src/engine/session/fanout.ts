@@ -36,6 +36,13 @@ export interface FanoutSource {
 interface Attachment {
   live: boolean;
   buffer: string[];
+  /** The newest logged seq in `buffer` (0 when empty). */
+  bufferHead: number;
+  /**
+   * The newest logged seq sent to this socket: the seq its connection-scoped events carry, so that
+   * every seq a client sees is a safe resume cursor (never ahead of a logged event it has not had).
+   */
+  position: number;
 }
 
 /** The attached sockets of one session. */
@@ -52,7 +59,7 @@ export class Fanout {
     this.#head = head;
   }
 
-  /** The newest seq handed to the sockets: the position of a connection-scoped event. */
+  /** The newest seq handed to the sockets. */
   get head(): number {
     return this.#head;
   }
@@ -66,15 +73,24 @@ export class Fanout {
   deliver(frames: string[], head: number): void {
     this.#head = head;
     for (const [sub, attachment] of this.#subs) {
-      if (attachment.live) { for (const frame of frames) sub.deliver(frame); }
-      else attachment.buffer.push(...frames);
+      if (attachment.live) {
+        for (const frame of frames) sub.deliver(frame);
+        attachment.position = head;
+      } else {
+        attachment.buffer.push(...frames);
+        attachment.bufferHead = head;
+      }
     }
   }
 
-  /** Serializes a connection-scoped event (not logged; its seq is the newest delivered one). */
-  scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
+  /**
+   * Serializes a connection-scoped event (not logged) for `sub`: its seq is the newest logged seq sent
+   * to that socket (0 for a socket not attached), never the session's head, which the socket may not
+   * have been sent yet (it may still be replaying).
+   */
+  scoped<T extends EventType>(sub: Subscriber, type: T, data: EventData<T>, messageId?: string): string {
     const envelope = {
-      seq: this.#head,
+      seq: this.#subs.get(sub)?.position ?? 0,
       logged: false,
       session_id: this.#source.sessionId,
       message_id: messageId,
@@ -84,7 +100,7 @@ export class Fanout {
 
   /** Attaches a socket and replays what it missed; false when it left (or was closed) meanwhile. */
   async attach(sub: Subscriber, lastSeq: number, resumed: boolean): Promise<boolean> {
-    const attachment: Attachment = { live: false, buffer: [] };
+    const attachment: Attachment = { live: false, buffer: [], bufferHead: 0, position: 0 };
     this.#subs.set(sub, attachment);
     this.#ctx.metrics.attachedSockets++;
     // Everything up to this head is in the store; later events reach this socket's buffer.
@@ -99,10 +115,13 @@ export class Fanout {
     const replayFrom = Math.min(head, Math.max(lastSeq, window.oldestSeq - 1));
     const approvals = await this.#source.pendingApprovals(replayFrom);
     if (!this.#subs.has(sub)) return false;
-    const envelope = { seq: head, logged: false, session_id: sessionId };
+    // Before the replay the socket's position is the client's own cursor (clamped to the head): the
+    // handshake reports the head in its data, never in its seq.
+    attachment.position = Math.min(lastSeq, head);
+    const envelope = () => ({ seq: attachment.position, logged: false, session_id: sessionId });
     const send = (event: ServerEvent) => sub.deliver(JSON.stringify(event));
     const options = this.#ctx.options;
-    send(makeEvent("session_connected", envelope, {
+    send(makeEvent("session_connected", envelope(), {
       protocol_version: PROTOCOL_VERSION,
       resumed,
       replay_from_seq: replayFrom,
@@ -113,15 +132,20 @@ export class Fanout {
       limits: { max_frame_bytes: options.maxFrameBytes, retained_events: options.retainedEvents },
     }));
     if (lastSeq < replayFrom) {
-      send(makeEvent("resync_required", envelope, {
+      send(makeEvent("resync_required", envelope(), {
         last_seq: lastSeq,
         oldest_retained_seq: window.oldestSeq,
         head_seq: head,
       }));
     }
-    for (const event of window.events) if (event.seq <= head) send(event);
-    for (const request of approvals) send({ ...request, ...envelope } as ServerEvent);
+    for (const event of window.events) {
+      if (event.seq > head) break;
+      send(event);
+      attachment.position = event.seq;
+    }
+    for (const request of approvals) send({ ...request, ...envelope() } as ServerEvent);
     for (const frame of attachment.buffer) sub.deliver(frame);
+    attachment.position = Math.max(attachment.position, attachment.bufferHead);
     attachment.buffer = [];
     attachment.live = true;
     return true;

@@ -147,9 +147,9 @@ export class SessionRuntime implements TurnScope {
     this.#closeAll(CloseCode.internal_error, "the engine could not store events; resume from your last seq");
   }
 
-  /** Serializes a connection-scoped event (not logged; seq is the newest durable one, already sent). */
-  scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string {
-    return this.#fanout.scoped(type, data, messageId);
+  /** Serializes a connection-scoped event (not logged) for `sub`, at the newest seq sent to it. */
+  scoped<T extends EventType>(sub: Subscriber, type: T, data: EventData<T>, messageId?: string): string {
+    return this.#fanout.scoped(sub, type, data, messageId);
   }
 
   status(activity: ParticipantActivity, messageId?: string): void {

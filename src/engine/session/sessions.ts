@@ -23,8 +23,8 @@ export interface SessionHandle {
   attach(sub: Subscriber, lastSeq: number, resumed: boolean): Promise<boolean>;
   /** Detaches a socket (it closed); the session keeps running. */
   detach(sub: Subscriber): void;
-  /** Serializes a connection-scoped event (not logged) at this socket's stream position. */
-  scoped<T extends EventType>(type: T, data: EventData<T>, messageId?: string): string;
+  /** Serializes a connection-scoped event (not logged) for `sub`, at the newest logged seq sent to it. */
+  scoped<T extends EventType>(sub: Subscriber, type: T, data: EventData<T>, messageId?: string): string;
   /** Applies a post and schedules its turn; a duplicate changes nothing. */
   post(message: UserMessage): Promise<PostOutcome>;
   /** Applies a batch as exactly one turn; a duplicate changes nothing. */

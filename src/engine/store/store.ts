@@ -72,10 +72,14 @@ export interface StoredApproval {
   checkpoint: TurnCheckpoint;
 }
 
-/** What an applied post or batch returned, kept so a retry is answered the same way. */
+/**
+ * What an applied post or batch returned, kept so a retry is answered the same way. `digest` /
+ * `digests` (one per message) identify the content, so a reused id with other content is refused;
+ * receipts stored before they existed have none and match any content.
+ */
 export type PostReceipt =
-  | { kind: "post"; post_id: string; message_id: string }
-  | { kind: "batch"; batch_id: string; post_ids: string[]; message_ids: string[] };
+  | { kind: "post"; post_id: string; message_id: string; digest?: string }
+  | { kind: "batch"; batch_id: string; post_ids: string[]; message_ids: string[]; digests?: string[] };
 
 /** A stored knowledge document. */
 export interface StoredDocument {

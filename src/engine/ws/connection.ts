@@ -245,7 +245,7 @@ export class Connection implements Subscriber, FrameReplies {
     const data = { error: message, code, ...(fatal ? { fatal } : {}), ...fields };
     const runtime = this.#runtime;
     const frame = runtime
-      ? runtime.scoped("error", data)
+      ? runtime.scoped(this, "error", data)
       : JSON.stringify(makeEvent("error", { seq: 0, logged: false, session_id: "" }, data));
     this.deliver(frame);
   }

@@ -8,14 +8,15 @@ import type { ClientFrame, ErrorCode, UserMessage } from "../../generated/protoc
 import type { Caller } from "../auth.ts";
 import { ApiError } from "../http/errors.ts";
 import type { PostOutcome } from "../session/posts.ts";
+import type { Subscriber } from "../session/fanout.ts";
 import type { SessionHandle, Sessions } from "../session/sessions.ts";
 import type { ErrorFields, FrameRef } from "./frame_ref.ts";
 
 /** Largest `confirm` of an approval answer, as JSON: it is logged with the tool call it overrides. */
 const MAX_CONFIRM_BYTES = 64 * 1024;
 
-/** What the dispatcher may do on its socket. */
-export interface FrameReplies {
+/** What the dispatcher may do on its socket (which is also the session's subscriber). */
+export interface FrameReplies extends Subscriber {
   /** Sends a serialized frame to this socket only. */
   send(frame: string): void;
   /** Sends a connection-scoped, non-fatal `error` event; `fields` name the frame it answers. */
@@ -99,6 +100,16 @@ function refusedError(replies: FrameReplies, outcome: PostOutcome, ref: FrameRef
       { ...ref, details: { limit: outcome.limit } },
     );
   }
+  if ("conflict" in outcome) {
+    const what = "post_id" in outcome.conflict
+      ? `post_id ${outcome.conflict.post_id}`
+      : `batch_id ${outcome.conflict.batch_id}`;
+    replies.error(
+      "idempotency_conflict",
+      `${what} was already applied in this session with other content; nothing was applied. Send new content with a new id (reuse an id only to retry the very same content).`,
+      { ...ref, details: outcome.conflict },
+    );
+  }
   if ("reused" in outcome) {
     replies.error(
       "invalid_frame",
@@ -116,7 +127,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
       replies.error("already_connected", "This socket is already attached; send hello only once per socket.");
       return;
     case "ping":
-      replies.send(runtime.scoped("pong", frame.nonce === undefined ? {} : { nonce: frame.nonce }));
+      replies.send(runtime.scoped(replies, "pong", frame.nonce === undefined ? {} : { nonce: frame.nonce }));
       return;
     case "post": {
       if (!checkMessages([frame.message], { post_id: frame.message.post_id }, attached, replies)) return;
@@ -126,7 +137,7 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
       await runtime.logged();
       if ("receipt" in outcome && outcome.receipt.kind === "post") {
         const { post_id, message_id } = outcome.receipt;
-        replies.send(runtime.scoped("message_posted", { post_id, duplicate: true }, message_id));
+        replies.send(runtime.scoped(replies, "message_posted", { post_id, duplicate: true }, message_id));
       }
       refusedError(replies, outcome, { post_id: frame.message.post_id });
       return;
@@ -137,7 +148,9 @@ export async function dispatch(frame: ClientFrame, attached: Attached, replies: 
       await runtime.logged();
       if ("receipt" in outcome && outcome.receipt.kind === "batch") {
         const { batch_id, post_ids, message_ids } = outcome.receipt;
-        replies.send(runtime.scoped("messages_posted", { batch_id, post_ids, message_ids, duplicate: true }));
+        replies.send(
+          runtime.scoped(replies, "messages_posted", { batch_id, post_ids, message_ids, duplicate: true }),
+        );
       }
       refusedError(replies, outcome, { batch_id: frame.batch_id });
       return;
