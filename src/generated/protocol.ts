@@ -57,6 +57,8 @@ export type ErrorCode =
   | "handshake_required"
   | "already_connected"
   | "unauthorized"
+  | "token_expired"
+  | "forbidden"
   | "unsupported_protocol_version"
   | "not_found"
   | "session_terminated"
@@ -93,7 +95,7 @@ export interface HelloFrame {
    */
   protocol_version: number;
   /**
-   * The API key; it selects the organisation.
+   * The API key, which selects the organisation, or a short-lived scoped token minted with `POST /v1/tokens` (`vst_...`), which grants only its scope (one agent, one session, or the organisation without minting) until it expires.
    */
   api_key: string;
   target: SessionTarget;

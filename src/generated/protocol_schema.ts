@@ -60,6 +60,10 @@ export const CloseCode = {
   unsupported_protocol_version: 4003,
   /** No such session, agent or chatbot for this organisation. Not retried. */
   session_not_found: 4004,
+  /** The token in `hello` has expired. Mint a new one (POST /v1/tokens, server-side) and reconnect with it; the same token is refused again. */
+  token_expired: 4005,
+  /** The token in `hello` is valid but its scope does not cover this target (another agent, another session, a chatbot, or a new session on a session-scoped token). Not retried. */
+  forbidden: 4006,
   /** Too many frames for this API key; reconnect after a pause. */
   rate_limited: 4008,
   /** The session was terminated. Not retried. */

@@ -396,19 +396,20 @@ function ErrorCode(x: any, p: string, o: Issue[]): void {
   if (
     x !== "invalid_json" && x !== "invalid_frame" && x !== "unknown_frame_type" &&
     x !== "handshake_required" && x !== "already_connected" && x !== "unauthorized" &&
-    x !== "unsupported_protocol_version" && x !== "not_found" && x !== "session_terminated" &&
-    x !== "frame_too_large" && x !== "message_too_large" && x !== "rate_limited" &&
-    x !== "approval_not_found" && x !== "approval_already_resolved" && x !== "turn_failed" &&
-    x !== "provider_error" && x !== "provider_auth_failed" && x !== "provider_rate_limited" &&
-    x !== "provider_overloaded" && x !== "model_not_found" && x !== "tool_error" &&
-    x !== "subscriber_queue_overflow" && x !== "limit_exceeded" && x !== "idempotency_conflict" &&
-    x !== "session_expired" && x !== "turn_interrupted" && x !== "store_unavailable" && x !== "internal"
+    x !== "token_expired" && x !== "forbidden" && x !== "unsupported_protocol_version" && x !== "not_found" &&
+    x !== "session_terminated" && x !== "frame_too_large" && x !== "message_too_large" &&
+    x !== "rate_limited" && x !== "approval_not_found" && x !== "approval_already_resolved" &&
+    x !== "turn_failed" && x !== "provider_error" && x !== "provider_auth_failed" &&
+    x !== "provider_rate_limited" && x !== "provider_overloaded" && x !== "model_not_found" &&
+    x !== "tool_error" && x !== "subscriber_queue_overflow" && x !== "limit_exceeded" &&
+    x !== "idempotency_conflict" && x !== "session_expired" && x !== "turn_interrupted" &&
+    x !== "store_unavailable" && x !== "internal"
   ) {
     o.push(
       issue(
         p,
         "invalid_value",
-        'expected "invalid_json" | "invalid_frame" | "unknown_frame_type" | "handshake_required" | "already_connected" | "unauthorized" | "unsupported_protocol_version" | "not_found" | "session_terminated" | "frame_too_large" | "message_too_large" | "rate_limited" | "approval_not_found" | "approval_already_resolved" | "turn_failed" | "provider_error" | "provider_auth_failed" | "provider_rate_limited" | "provider_overloaded" | "model_not_found" | "tool_error" | "subscriber_queue_overflow" | "limit_exceeded" | "idempotency_conflict" | "session_expired" | "turn_interrupted" | "store_unavailable" | "internal"',
+        'expected "invalid_json" | "invalid_frame" | "unknown_frame_type" | "handshake_required" | "already_connected" | "unauthorized" | "token_expired" | "forbidden" | "unsupported_protocol_version" | "not_found" | "session_terminated" | "frame_too_large" | "message_too_large" | "rate_limited" | "approval_not_found" | "approval_already_resolved" | "turn_failed" | "provider_error" | "provider_auth_failed" | "provider_rate_limited" | "provider_overloaded" | "model_not_found" | "tool_error" | "subscriber_queue_overflow" | "limit_exceeded" | "idempotency_conflict" | "session_expired" | "turn_interrupted" | "store_unavailable" | "internal"',
       ),
     );
   }
@@ -682,8 +683,8 @@ function HelloFrame(x: any, p: string, o: Issue[]): void {
       if (x["api_key"].length < 1) {
         o.push(issue(join(p, "api_key"), "too_small", "must have at least 1 characters"));
       }
-      if (x["api_key"].length > 256) {
-        o.push(issue(join(p, "api_key"), "too_big", "must have at most 256 characters"));
+      if (x["api_key"].length > 512) {
+        o.push(issue(join(p, "api_key"), "too_big", "must have at most 512 characters"));
       }
     }
   }

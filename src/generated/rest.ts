@@ -229,6 +229,60 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/tokens": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mint a short-lived scoped token for a browser or another untrusted client. Call it server-side with the organisation's API key (a token cannot mint tokens). The token is signed, so every engine node sharing the key accepts it; it stands in for the key in `hello` and in `Authorization: Bearer`, with only its scope, until it expires. It cannot be revoked before then: keep lifetimes short. */
+    post: operations["createToken"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/playground": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The browser playground (HTML). It holds no credential: open it with a token in the URL fragment (`/playground#token=vst_...`, never sent to the server) or paste one into it. */
+    get: operations["getPlayground"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/playground/{asset}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description `app.js`, `app.css`, or `sdk.js` (the SDK bundled for browsers). */
+        asset: string;
+      };
+      cookie?: never;
+    };
+    /** A static file of the playground. */
+    get: operations["getPlaygroundAsset"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/knowledge/documents": {
     parameters: {
       query?: never;
@@ -262,10 +316,10 @@ export interface components {
       /** @description What was wrong and how to fix it. */
       error: string;
       /**
-       * @description Set on `410` answers (whether the session was terminated or expired: idle longer than the engine keeps sessions) and on `503` answers when the engine cannot reach its shared store (Redis); retry after `Retry-After`.
+       * @description Set on `410` answers (whether the session was terminated or expired: idle longer than the engine keeps sessions), on `503` answers when the engine cannot reach its shared store (Redis; retry after `Retry-After`), on `401` answers to an expired token (`token_expired`: mint a new one) and on `403` answers to a token used outside its scope (`forbidden`).
        * @enum {unknown}
        */
-      code?: "session_terminated" | "session_expired" | "store_unavailable";
+      code?: "session_terminated" | "session_expired" | "store_unavailable" | "token_expired" | "forbidden";
     };
     /** @description Health report. */
     Health: {
@@ -597,6 +651,47 @@ export interface components {
       /** @description Length of the text. */
       chars: number;
     };
+    /** @description What a token may reach. `agent_id`: that agent (read it, run it) and its sessions (create, resume, post, approve, cancel, terminate, read history). `session_id`: that one session. `organization`: everything the key may do except minting tokens (for an operator's playground). */
+    TokenScope: {
+      /** @description The agent. */
+      agent_id: string;
+    } | {
+      /** @description The session. */
+      session_id: string;
+    } | {
+      /**
+       * @description The whole organisation, without minting.
+       * @constant
+       */
+      organization: true;
+    };
+    /** @description A token request. */
+    TokenCreate: {
+      scope: components["schemas"]["TokenScope"];
+      /**
+       * @description Lifetime in seconds (10 s to 24 h; 15 minutes by default).
+       * @default 900
+       */
+      ttl_seconds: number;
+    };
+    /** @description A minted token. */
+    Token: {
+      /** @description The token (`vst_...`, at most 512 characters): pass it as `apiKey` to the SDK, as `api_key` in `hello`, or as `Authorization: Bearer`. */
+      token: string;
+      /** @description Its id (`tok_...`), the label of its metrics and the key of its rate limit. */
+      token_id: string;
+      scope: components["schemas"]["TokenScope"];
+      /**
+       * Format: date-time
+       * @description When it was minted.
+       */
+      issued_at: string;
+      /**
+       * Format: date-time
+       * @description When it stops being accepted.
+       */
+      expires_at: string;
+    };
   };
   /** Shared error responses. */
   responses: {
@@ -609,7 +704,7 @@ export interface components {
         "application/json": components["schemas"]["Error"];
       };
     };
-    /** @description Missing or invalid API key. */
+    /** @description Missing or invalid API key or token; `code` is `token_expired` when a token has expired (mint a new one). */
     Unauthorized: {
       headers: {
         [name: string]: unknown;
@@ -656,6 +751,15 @@ export interface components {
     };
     /** @description The body is JSON but does not match the schema; `error` names the field. */
     Unprocessable: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        "application/json": components["schemas"]["Error"];
+      };
+    };
+    /** @description The token is valid but its scope does not cover this request (`code` `forbidden`); use the organisation key server-side, or mint a token with a wider scope. */
+    Forbidden: {
       headers: {
         [name: string]: unknown;
       };
@@ -751,6 +855,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
     };
   };
   createAgent: {
@@ -777,6 +882,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       409: components["responses"]["Conflict"];
       413: components["responses"]["TooLarge"];
       422: components["responses"]["Unprocessable"];
@@ -805,6 +911,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
     };
   };
@@ -830,6 +937,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
     };
   };
@@ -860,6 +968,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
       422: components["responses"]["Unprocessable"];
@@ -892,6 +1001,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       413: components["responses"]["TooLarge"];
       /** @description The agent is conversational (use a session), an input is missing or not declared (`error` names it and lists the declared inputs), the instructions name an undeclared input, or the body does not match `AgentRunRequest`. */
@@ -928,6 +1038,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
     };
   };
   createChatbot: {
@@ -954,6 +1065,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       409: components["responses"]["Conflict"];
       422: components["responses"]["Unprocessable"];
@@ -981,6 +1093,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
     };
   };
@@ -1006,6 +1119,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
     };
   };
@@ -1033,6 +1147,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       422: components["responses"]["Unprocessable"];
     };
@@ -1059,6 +1174,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       410: components["responses"]["Terminated"];
     };
@@ -1085,6 +1201,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       410: components["responses"]["Terminated"];
     };
@@ -1111,6 +1228,7 @@ export interface operations {
         };
       };
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       404: components["responses"]["NotFound"];
       410: components["responses"]["Terminated"];
     };
@@ -1132,6 +1250,92 @@ export interface operations {
         content?: never;
       };
       426: components["responses"]["BadRequest"];
+    };
+  };
+  createToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["TokenCreate"];
+      };
+    };
+    responses: {
+      /** @description The new token. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Token"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
+      404: components["responses"]["NotFound"];
+      410: components["responses"]["Terminated"];
+      413: components["responses"]["TooLarge"];
+      422: components["responses"]["Unprocessable"];
+      429: components["responses"]["RateLimited"];
+    };
+  };
+  getPlayground: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The page. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  getPlaygroundAsset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description `app.js`, `app.css`, or `sdk.js` (the SDK bundled for browsers). */
+        asset: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/javascript": string;
+          "text/css": string;
+        };
+      };
+      404: components["responses"]["NotFound"];
+      /** @description The SDK bundle cannot be built in this engine process (`error` says why and what to do). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
     };
   };
   addKnowledgeDocument: {
@@ -1158,6 +1362,7 @@ export interface operations {
       };
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
+      403: components["responses"]["Forbidden"];
       413: components["responses"]["TooLarge"];
       422: components["responses"]["Unprocessable"];
     };

@@ -12,9 +12,15 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
         "status": { "const": "failed", "description": "Always `failed`." },
         "error": { "type": "string", "description": "What was wrong and how to fix it." },
         "code": {
-          "enum": ["session_terminated", "session_expired", "store_unavailable"],
+          "enum": [
+            "session_terminated",
+            "session_expired",
+            "store_unavailable",
+            "token_expired",
+            "forbidden",
+          ],
           "description":
-            "Set on `410` answers (whether the session was terminated or expired: idle longer than the engine keeps sessions) and on `503` answers when the engine cannot reach its shared store (Redis); retry after `Retry-After`.",
+            "Set on `410` answers (whether the session was terminated or expired: idle longer than the engine keeps sessions), on `503` answers when the engine cannot reach its shared store (Redis; retry after `Retry-After`), on `401` answers to an expired token (`token_expired`: mint a new one) and on `403` answers to a token used outside its scope (`forbidden`).",
         },
       },
       "required": ["status", "error"],
@@ -463,6 +469,72 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
         "chars": { "type": "integer", "description": "Length of the text." },
       },
       "required": ["id", "title", "chars"],
+      "additionalProperties": false,
+    },
+    "TokenScope": {
+      "description":
+        "What a token may reach. `agent_id`: that agent (read it, run it) and its sessions (create, resume, post, approve, cancel, terminate, read history). `session_id`: that one session. `organization`: everything the key may do except minting tokens (for an operator's playground).",
+      "oneOf": [{
+        "type": "object",
+        "properties": {
+          "agent_id": { "type": "string", "minLength": 1, "maxLength": 128, "description": "The agent." },
+        },
+        "required": ["agent_id"],
+        "additionalProperties": false,
+      }, {
+        "type": "object",
+        "properties": {
+          "session_id": { "type": "string", "minLength": 1, "maxLength": 128, "description": "The session." },
+        },
+        "required": ["session_id"],
+        "additionalProperties": false,
+      }, {
+        "type": "object",
+        "properties": {
+          "organization": { "const": true, "description": "The whole organisation, without minting." },
+        },
+        "required": ["organization"],
+        "additionalProperties": false,
+      }],
+    },
+    "TokenCreate": {
+      "description": "A token request.",
+      "type": "object",
+      "properties": {
+        "scope": { "$ref": "#/$defs/TokenScope" },
+        "ttl_seconds": {
+          "type": "integer",
+          "minimum": 10,
+          "maximum": 86400,
+          "default": 900,
+          "description": "Lifetime in seconds (10 s to 24 h; 15 minutes by default).",
+        },
+      },
+      "required": ["scope"],
+      "additionalProperties": false,
+    },
+    "Token": {
+      "description": "A minted token.",
+      "type": "object",
+      "properties": {
+        "token": {
+          "type": "string",
+          "description":
+            "The token (`vst_...`, at most 512 characters): pass it as `apiKey` to the SDK, as `api_key` in `hello`, or as `Authorization: Bearer`.",
+        },
+        "token_id": {
+          "type": "string",
+          "description": "Its id (`tok_...`), the label of its metrics and the key of its rate limit.",
+        },
+        "scope": { "$ref": "#/$defs/TokenScope" },
+        "issued_at": { "type": "string", "format": "date-time", "description": "When it was minted." },
+        "expires_at": {
+          "type": "string",
+          "format": "date-time",
+          "description": "When it stops being accepted.",
+        },
+      },
+      "required": ["token", "token_id", "scope", "issued_at", "expires_at"],
       "additionalProperties": false,
     },
   },
