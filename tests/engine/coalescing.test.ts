@@ -96,3 +96,38 @@ Deno.test("coalesceMaxMs defaults to ten coalescing windows", () => {
     /coalesceMaxMs must be a number >= 0/,
   );
 });
+
+Deno.test("posts that arrived during a turn start the next turn as soon as it ends, together, without a fresh window", async () => {
+  // A window far longer than the turn: a fresh one after the turn would hold the next turn for 5 s.
+  await using engine = await testEngine({
+    coalesceMs: 5_000,
+    coalesceMaxMs: 5_000,
+    offlineModel: { tokensPerSecond: 400 },
+  });
+  const agent = await createAgent(engine);
+  const { client } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  client.send({
+    type: "post_batch",
+    batch_id: "first",
+    messages: [{
+      post_id: "a",
+      content: { kind: "text", text: "Write a short essay about the history of computing." },
+    }],
+  });
+  await client.next("message_delta");
+  client.post("b", "What is 2 + 2?");
+  client.post("c", "And 3 + 3?");
+  const events = await client.until((e) => e.type === "message_complete" && e.data.post_ids.includes("b"));
+  const [first, second] = completes(events);
+  assert.deepEqual(first?.data.post_ids, ["a"]);
+  assert.deepEqual(second?.data.post_ids, ["b", "c"], "both waiting posts are answered by one turn");
+  const firstEnd = Date.parse(first!.ts);
+  const nextStart = Date.parse(
+    events.find((e) => e.type === "message_streaming" && e.data.post_ids.includes("b"))!.ts,
+  );
+  assert.ok(
+    nextStart - firstEnd < 2_500,
+    `the next turn started ${nextStart - firstEnd} ms after the first ended`,
+  );
+  await client.close();
+});
