@@ -3,7 +3,7 @@
  * prints a markdown table (targets marked met or MISSED) and writes every figure, with machine facts,
  * to `bench/results/latest.json` (`quick.json` for `--quick`, `partial.json` for `--only`).
  *
- * Ids: throughput, latency, terminate, resume, capacity, bundle, durability, cluster. `--quick` uses small sizes (for
+ * Ids: throughput, latency, terminate, resume, capacity, bundle, durability, engine, cluster. `--quick` uses small sizes (for
  * checking that the benchmarks work, not for figures). Every step is bounded in count and time; the
  * whole run is cut off after a hard limit.
  *
@@ -13,6 +13,7 @@ import { measureBundleSize } from "./bundle_size.ts";
 import { measureCapacity } from "./capacity.ts";
 import { measureCluster } from "./cluster.ts";
 import { measureDurability } from "./durability.ts";
+import { measureEngineCost } from "./engine_cost.ts";
 import { measureLatency } from "./latency.ts";
 import { measureResume } from "./resume.ts";
 import { machineFacts, machineLine } from "./support/machine.ts";
@@ -39,12 +40,30 @@ const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> =
   capacity: (mode) =>
     measureCapacity(
       mode === "full"
-        ? { sessions: [100, 1_000, 5_000], windowMs: 10_000, settleMs: 2_000, tokensPerSecond: 20 }
-        : { sessions: [20, 100], windowMs: 3_000, settleMs: 1_000, tokensPerSecond: 20 },
+        ? {
+          sessions: [100, 1_000, 5_000, 10_000],
+          windowMs: 10_000,
+          settleMs: 2_000,
+          tokensPerSecond: 20,
+          stores: ["sqlite", "memory"],
+          plotFile: new URL("./results/capacity.svg", import.meta.url),
+        }
+        : {
+          sessions: [20, 100],
+          windowMs: 3_000,
+          settleMs: 1_000,
+          tokensPerSecond: 20,
+          stores: ["sqlite", "memory"],
+          plotFile: new URL("./results/capacity_quick.svg", import.meta.url),
+        },
     ),
   bundle: () => measureBundleSize(),
   durability: (mode) =>
     measureDurability(mode === "full" ? { essays: 10, firstDeltas: 50 } : { essays: 2, firstDeltas: 10 }),
+  engine: (mode) =>
+    measureEngineCost(
+      mode === "full" ? { essays: 5, rounds: 3, firstDeltas: 30 } : { essays: 1, rounds: 2, firstDeltas: 5 },
+    ),
   cluster: (mode) =>
     measureCluster(
       mode === "full"
@@ -53,10 +72,10 @@ const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> =
     ),
 };
 
-/** Past this, remaining measurements are skipped (the full run normally takes about 3 minutes). */
-const SOFT_LIMIT_MS = { full: 8 * 60_000, quick: 3 * 60_000 };
+/** Past this, remaining measurements are skipped (the full run normally takes about 10 minutes). */
+const SOFT_LIMIT_MS = { full: 16 * 60_000, quick: 4 * 60_000 };
 /** Past this, the run is stopped outright. */
-const HARD_LIMIT_MS = { full: 11 * 60_000, quick: 4 * 60_000 };
+const HARD_LIMIT_MS = { full: 22 * 60_000, quick: 6 * 60_000 };
 const USAGE = `usage: deno task bench [--quick] [--only=${Object.keys(MEASUREMENTS).join(",")}]`;
 
 function parseArgs(argv: string[]): { mode: Mode; only: string[] | undefined } {

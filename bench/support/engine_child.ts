@@ -1,7 +1,8 @@
 /**
  * Child process for the capacity and resume benchmarks: runs the engine in its own process, so its RSS
  * and CPU are its own and clients receive its frames over a real process boundary.
- * Usage: `engine_child.ts <tokensPerSecond> <heartbeatIntervalMs> [retainedEvents]`. Prints one JSON line
+ * Usage: `engine_child.ts <tokensPerSecond> <heartbeatIntervalMs> [retainedEvents] [memory|sqlite]` (the
+ * store; SQLite in a temp directory removed on exit). Prints one JSON line
  * (`EngineReady`) when listening; on SIGUSR1 runs a full GC (when started with `--expose-gc`) and prints
  * a {@link MemoryReport} line; exits when its stdin closes.
  *
@@ -16,6 +17,8 @@ export interface EngineReady {
   url: string;
   /** Its generated API key. */
   apiKey: string;
+  /** The SQLite store's temp directory, for the parent to remove (the child may be killed first). */
+  dataDir?: string;
 }
 
 /** Memory after a full garbage collection. */
@@ -35,8 +38,16 @@ export interface MemoryReport {
 const MAX_LIFE_MS = 15 * 60_000;
 
 if (import.meta.main) {
-  const [tokensPerSecond = "20", heartbeatIntervalMs = "300000", retainedEvents = "10000"] = Deno.args;
+  const [tokensPerSecond = "20", heartbeatIntervalMs = "300000", retainedEvents = "10000", store = "memory"] =
+    Deno.args;
+  if (store !== "memory" && store !== "sqlite") {
+    throw new Error(`store must be memory or sqlite, got ${store}`);
+  }
+  const dataDir = store === "sqlite"
+    ? await Deno.makeTempDir({ prefix: "vectorshift-bench-engine-" })
+    : undefined;
   const engine = await startEngine({
+    ...(dataDir === undefined ? {} : { dataDir }),
     port: 0,
     offlineModel: { tokensPerSecond: Number(tokensPerSecond) },
     // One API key drives thousands of sessions here; the per-key limit is for abuse, not for this load.
@@ -47,7 +58,11 @@ if (import.meta.main) {
     heartbeatIntervalMs: Number(heartbeatIntervalMs),
     retainedEvents: Number(retainedEvents),
   });
-  const ready: EngineReady = { url: engine.url, apiKey: engine.apiKey };
+  const ready: EngineReady = {
+    url: engine.url,
+    apiKey: engine.apiKey,
+    ...(dataDir === undefined ? {} : { dataDir }),
+  };
   console.log(JSON.stringify(ready));
   Deno.addSignalListener("SIGUSR1", () => {
     const gc = (globalThis as { gc?: () => void }).gc;
