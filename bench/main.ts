@@ -3,7 +3,7 @@
  * prints a markdown table (targets marked met or MISSED) and writes every figure, with machine facts,
  * to `bench/results/latest.json` (`quick.json` for `--quick`, `partial.json` for `--only`).
  *
- * Ids: throughput, latency, terminate, resume, capacity, bundle, durability, engine, cluster. `--quick` uses small sizes (for
+ * Ids: throughput, latency, terminate, resume, capacity, bundle, durability, engine, replay, cluster. `--quick` uses small sizes (for
  * checking that the benchmarks work, not for figures). Every step is bounded in count and time; the
  * whole run is cut off after a hard limit.
  *
@@ -15,6 +15,7 @@ import { measureCluster } from "./cluster.ts";
 import { measureDurability } from "./durability.ts";
 import { measureEngineCost } from "./engine_cost.ts";
 import { measureLatency } from "./latency.ts";
+import { measureReplayGrowth } from "./replay_growth.ts";
 import { measureResume } from "./resume.ts";
 import { machineFacts, machineLine } from "./support/machine.ts";
 import { markdownTable, type MeasurementResult, stableJson, targetList } from "./support/report.ts";
@@ -63,6 +64,12 @@ const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> =
   engine: (mode) =>
     measureEngineCost(
       mode === "full" ? { essays: 5, rounds: 3, firstDeltas: 30 } : { essays: 1, rounds: 2, firstDeltas: 5 },
+    ),
+  replay: (mode) =>
+    measureReplayGrowth(
+      mode === "full"
+        ? { lengths: [10_000, 100_000], repetitions: 3, stores: ["sqlite", "memory"] }
+        : { lengths: [1_000, 5_000], repetitions: 2, stores: ["sqlite", "memory"] },
     ),
   cluster: (mode) =>
     measureCluster(
