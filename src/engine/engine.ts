@@ -7,6 +7,7 @@
 import { CloseCode } from "../generated/protocol_schema.ts";
 import { waitAtMost } from "./abort.ts";
 import { Auth } from "./auth.ts";
+import { CredentialMetrics } from "./credential_metrics.ts";
 import type { EngineContext, KnowledgeBase } from "./context.ts";
 import { agentRoutes } from "./http/agents.ts";
 import { chatbotRoutes } from "./http/chatbots.ts";
@@ -17,6 +18,7 @@ import { healthRoutes } from "./http/health.ts";
 import { knowledgeRoutes } from "./http/knowledge.ts";
 import { Router } from "./http/router.ts";
 import { sessionRoutes } from "./http/sessions.ts";
+import { tokenRoutes } from "./http/tokens.ts";
 import { newApiKey } from "./ids.ts";
 import { Metrics } from "./metrics.ts";
 import { type EngineOptions, resolveOptions } from "./options.ts";
@@ -111,8 +113,11 @@ export async function startEngineWithStore(
   } = {},
 ): Promise<Engine> {
   const resolved = resolveOptions(options, newApiKey);
-  const auth = await Auth.create(resolved.apiKeys);
+  const auth = await Auth.create(resolved.apiKeys, {
+    sessionAgent: async (org, id) => (await store.getSession(org, id))?.agent_id,
+  });
   const metrics = new Metrics();
+  metrics.credentials = new CredentialMetrics((key) => auth.labels(key));
   const bases = new Map<string, KnowledgeBase>();
   const knowledge = (org: string): KnowledgeBase => {
     let base = bases.get(org);
@@ -144,7 +149,12 @@ export async function startEngineWithStore(
     // Documents added over REST before a restart (the options' documents are added afresh above).
     for (const document of await store.listDocuments(org)) base.add(document);
   }
-  const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst);
+  // A token's traffic also counts against its organisation's key; both are counted per credential.
+  const limiter = new RateLimiter(resolved.framesPerSecond, resolved.burst, undefined, {
+    parentOf: (key) => auth.parentKey(key),
+    limitsOf: (key) => auth.limitsOf(key),
+    observe: (key, admitted) => metrics.credentials?.count(key, admitted),
+  });
   const admission = new Admission(resolved.maxPendingHandshakes);
   // On a shared Redis this engine is one node of a cluster; otherwise it runs every session itself.
   const registry = cluster
@@ -170,6 +180,7 @@ export async function startEngineWithStore(
     ...chatbotRoutes(ctx),
     ...sessionRoutes(ctx, registry),
     ...knowledgeRoutes(ctx),
+    ...tokenRoutes(ctx, auth),
   ], { auth, limiter, metrics, log: resolved.log });
   const cors = new Cors(resolved.cors);
   const connections = new Set<Connection>();

@@ -4,6 +4,7 @@
  * @module
  */
 import type { ErrorCode } from "../generated/protocol.ts";
+import type { CredentialMetrics } from "./credential_metrics.ts";
 
 /** Upper bounds (ms) of the latency histograms' buckets, from 1 ms to 2 minutes. */
 export const LATENCY_BUCKETS_MS: readonly number[] = [
@@ -118,6 +119,10 @@ export class Metrics {
   connectionsOpened = 0;
   /** WebSocket connections open now (attached to a session or not). */
   openSockets = 0;
+  /** Scoped tokens minted with `POST /v1/tokens`. */
+  tokensMinted = 0;
+  /** Requests and frames per organisation key and per token, when the engine counts them. */
+  credentials: CredentialMetrics | undefined;
   /** From a turn's start to its first text delta. */
   readonly timeToFirstDelta: Histogram = new Histogram(
     "vectorshift_time_to_first_delta_ms",
@@ -197,6 +202,8 @@ export class Metrics {
       "REST responses by status.",
       [...this.#http].sort((a, b) => a[0] - b[0]).map(([status, n]) => [`{status="${status}"}`, n]),
     );
+    family("vectorshift_tokens_minted_total", "counter", "Scoped tokens minted.", [["", this.tokensMinted]]);
+    if (this.credentials) lines.push(...this.credentials.render());
     for (const histogram of [this.timeToFirstDelta, this.turnDuration, this.storeCommit]) {
       lines.push(...histogram.render());
     }

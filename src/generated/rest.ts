@@ -665,6 +665,13 @@ export interface components {
        */
       organization: true;
     };
+    /** @description A rate limit of the token's own, for REST requests and WebSocket frames together. Without it a token has the key's rate; either way its traffic also counts against the key's limit, so tokens never add to an organisation's budget. */
+    TokenRateLimit: {
+      /** @description Sustained requests and frames per second. */
+      per_second: number;
+      /** @description How many may come at once. */
+      burst: number;
+    };
     /** @description A token request. */
     TokenCreate: {
       scope: components["schemas"]["TokenScope"];
@@ -673,6 +680,7 @@ export interface components {
        * @default 900
        */
       ttl_seconds: number;
+      rate_limit?: components["schemas"]["TokenRateLimit"];
     };
     /** @description A minted token. */
     Token: {
@@ -681,6 +689,7 @@ export interface components {
       /** @description Its id (`tok_...`), the label of its metrics and the key of its rate limit. */
       token_id: string;
       scope: components["schemas"]["TokenScope"];
+      rate_limit?: components["schemas"]["TokenRateLimit"];
       /**
        * Format: date-time
        * @description When it was minted.

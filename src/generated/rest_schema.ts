@@ -497,6 +497,27 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
         "additionalProperties": false,
       }],
     },
+    "TokenRateLimit": {
+      "description":
+        "A rate limit of the token's own, for REST requests and WebSocket frames together. Without it a token has the key's rate; either way its traffic also counts against the key's limit, so tokens never add to an organisation's budget.",
+      "type": "object",
+      "properties": {
+        "per_second": {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "maximum": 100000,
+          "description": "Sustained requests and frames per second.",
+        },
+        "burst": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 100000,
+          "description": "How many may come at once.",
+        },
+      },
+      "required": ["per_second", "burst"],
+      "additionalProperties": false,
+    },
     "TokenCreate": {
       "description": "A token request.",
       "type": "object",
@@ -509,6 +530,7 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
           "default": 900,
           "description": "Lifetime in seconds (10 s to 24 h; 15 minutes by default).",
         },
+        "rate_limit": { "$ref": "#/$defs/TokenRateLimit" },
       },
       "required": ["scope"],
       "additionalProperties": false,
@@ -527,6 +549,7 @@ export const restSchema: { $defs: Record<string, unknown>; [key: string]: unknow
           "description": "Its id (`tok_...`), the label of its metrics and the key of its rate limit.",
         },
         "scope": { "$ref": "#/$defs/TokenScope" },
+        "rate_limit": { "$ref": "#/$defs/TokenRateLimit" },
         "issued_at": { "type": "string", "format": "date-time", "description": "When it was minted." },
         "expires_at": {
           "type": "string",

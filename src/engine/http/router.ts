@@ -1,6 +1,7 @@
 /**
- * The REST router: matches routes, authenticates (`Authorization: Bearer`), applies the per-key rate
- * limit, and turns every thrown error into the `{status: "failed", error}` body.
+ * The REST router: matches routes, authenticates (`Authorization: Bearer`, an API key or a scoped token),
+ * applies the per-key rate limit, keeps tokens within their scope, and turns every thrown error into the
+ * `{status: "failed", error}` body.
  *
  * @module
  */
@@ -163,7 +164,7 @@ export class Router {
     }
     let caller: Caller = { key: "", org: "" };
     if (found.route.auth !== false) {
-      caller = this.#auth.authenticate(request);
+      caller = await this.#auth.authenticate(request);
       if (seen) seen.org = caller.org;
       if (!this.#limiter.take(caller.key)) {
         const retry = this.#limiter.retryAfterSeconds(caller.key);
@@ -184,6 +185,8 @@ export class Router {
       }
       params[name] = decoded;
     }
+    // A token reaches only its scope; checked after the rate limit, since it may read the store.
+    await this.#auth.authorizeRoute(caller, found.route.method, found.route.path, params);
     return await found.route.handler({ request, url, params, caller });
   }
 }

@@ -37,14 +37,16 @@ export async function handshake(
       `Protocol version ${hello.protocol_version} is not supported; this engine speaks version ${PROTOCOL_VERSION}. Upgrade or downgrade the client.`,
     );
   }
-  const caller = auth.lookup(hello.api_key);
-  if (!caller) {
-    return refuse(
-      "unauthorized",
-      CloseCode.unauthorized,
-      "Invalid API key in hello: check VECTORSHIFT_API_KEY or the key passed to configure().",
-    );
+  const caller = await auth.identify(hello.api_key);
+  if ("code" in caller) {
+    const message = caller.code === "token_expired"
+      ? caller.message
+      : "Invalid API key or token in hello: check VECTORSHIFT_API_KEY or the key passed to configure(); " +
+        "a token must come from POST /v1/tokens on an engine with the same API keys.";
+    return refuse(caller.code, CloseCode[caller.code], message);
   }
+  const outOfScope = await auth.targetRefusal(caller, target);
+  if (outOfScope !== undefined) return refuse("forbidden", CloseCode.forbidden, outOfScope);
   try {
     if ("session_id" in target) {
       const runtime = await registry.open(caller.org, target.session_id);
