@@ -28,7 +28,7 @@
  *
  * @module
  */
-export { type ClientOptions, configure } from "./src/config.ts";
+export { type ApiKeyProvider, type ClientOptions, configure } from "./src/config.ts";
 export {
   ApiConnectionError,
   type ApiErrorInit,
@@ -37,9 +37,12 @@ export {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  FrameTooLargeError,
+  HandshakeRejectedError,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
+  ProtocolVersionError,
   RateLimitError,
   SessionDisconnectedError,
   SessionError,
@@ -52,6 +55,7 @@ export {
   VectorshiftError,
 } from "./src/errors.ts";
 export {
+  IdempotencyConflictError,
   MessageRejectedError,
   type MessageRejectedErrorOptions,
   SessionRateLimitError,
@@ -76,18 +80,19 @@ export {
   type RunStatus,
 } from "./src/run.ts";
 export { Session } from "./src/session.ts";
-export type {
-  BatchReceipt,
-  ListenOptions,
-  ReasonOptions,
-  RespondApprovalOptions,
-  RespondOptions,
-  SendManyOptions,
-  SendOptions,
-  SendReceipt,
-  SessionOptions,
+export {
+  type BatchReceipt,
+  DEFAULT_HEARTBEAT,
+  type HeartbeatOptions,
+  type ListenOptions,
+  type ReasonOptions,
+  type RespondApprovalOptions,
+  type RespondOptions,
+  type SendManyOptions,
+  type SendOptions,
+  type SendReceipt,
+  type SessionOptions,
 } from "./src/session_options.ts";
-export type { HeartbeatOptions } from "./src/connection.ts";
 export { DEFAULT_RECONNECT, type ReconnectOptions, type ReconnectPolicy } from "./src/reconnect.ts";
 export type {
   BinaryContent,

@@ -4,23 +4,62 @@
  *
  * @module
  */
-import { definedOnly } from "./defined.ts";
+import { definedOnly } from "./internal/defined.ts";
 import { VectorshiftError } from "./errors.ts";
+
+/**
+ * A function that returns the API key (or a short-lived token the engine accepts in its place). The SDK
+ * calls it again before every REST call and every (re)connect, so a token that expires is replaced by
+ * a fresh one without reopening the session.
+ */
+export type ApiKeyProvider = () => string | Promise<string>;
 
 /** Credentials and address of the engine. */
 export interface ClientOptions {
-  /** The API key; it selects the organisation. Falls back to `VECTORSHIFT_API_KEY`. */
-  apiKey?: string;
+  /**
+   * The API key, or a function returning it (or a short-lived token), called before each (re)connect
+   * and REST call. It selects the organisation. Falls back to `VECTORSHIFT_API_KEY`.
+   */
+  apiKey?: string | ApiKeyProvider;
   /** The engine's base URL, such as `http://127.0.0.1:8787`. Falls back to `VECTORSHIFT_API_URL`. */
   baseUrl?: string;
 }
 
-/** A complete configuration, as used for one call. */
+/** A complete configuration, as used for one call (the key still a function when one was given). */
 export interface ResolvedConfig {
-  /** The API key. */
-  apiKey: string;
+  /** The API key, or the function that returns it. */
+  apiKey: string | ApiKeyProvider;
   /** The base URL without a trailing slash. */
   baseUrl: string;
+}
+
+/** Longest key the protocol accepts (`hello.api_key`). */
+const MAX_KEY_CHARS = 256;
+
+/**
+ * The API key to use now: the string, or what the provider returns (awaited). A provider that throws,
+ * or returns something that is not a non-empty string, fails the call with a message saying so.
+ */
+export async function currentApiKey(apiKey: string | ApiKeyProvider): Promise<string> {
+  if (typeof apiKey === "string") return apiKey;
+  let key: unknown;
+  try {
+    key = await apiKey();
+  } catch (error) {
+    throw new VectorshiftError(
+      `The apiKey function threw (${error instanceof Error ? error.message : String(error)}); ` +
+        "it must return the API key or a token.",
+      { cause: error },
+    );
+  }
+  if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_CHARS) {
+    throw new VectorshiftError(
+      `The apiKey function returned ${
+        typeof key === "string" ? `a string of ${key.length} characters` : typeof key
+      }; it must return a non-empty string of at most ${MAX_KEY_CHARS} characters (the API key or a token).`,
+    );
+  }
+  return key;
 }
 
 let configured: ClientOptions = {};
@@ -67,7 +106,7 @@ function readEnv(name: string): string | undefined {
  */
 export function resolveConfig(overrides: ClientOptions = {}): ResolvedConfig {
   const apiKey = overrides.apiKey ?? configured.apiKey ?? readEnv("VECTORSHIFT_API_KEY");
-  if (!apiKey) {
+  if (typeof apiKey !== "function" && !apiKey) {
     throw new VectorshiftError(
       "No API key: call configure({ apiKey }) or set VECTORSHIFT_API_KEY.",
     );
@@ -94,7 +133,15 @@ export function webSocketUrl(baseUrl: string): string {
   return url.href;
 }
 
-/** Just the `apiKey` / `baseUrl` of a larger options object. */
+/** Just the `apiKey` / `baseUrl` of a larger options object; a bad `apiKey` type fails here, at once. */
 export function pickClient(options: ClientOptions): ClientOptions {
-  return definedOnly({ apiKey: options.apiKey, baseUrl: options.baseUrl });
+  const apiKey = options.apiKey;
+  if (apiKey !== undefined && typeof apiKey !== "string" && typeof apiKey !== "function") {
+    throw new VectorshiftError(
+      `apiKey must be a string or a function returning one (got ${
+        apiKey === null ? "null" : typeof apiKey
+      }).`,
+    );
+  }
+  return definedOnly({ apiKey, baseUrl: options.baseUrl });
 }

@@ -37,6 +37,21 @@ export interface FileAttachment {
 export interface UserSessionMessageInit extends ContentOptions {
   /** Text or bytes. */
   content: SendContent;
+  /**
+   * Not supported: the protocol has no field for it, so a message that sets it is refused with an error
+   * rather than sent without it. Put object references in the text instead.
+   */
+  references?: undefined;
+}
+
+/** Refuses `references` (the protocol cannot carry them), so they are never dropped silently. */
+function refuseReferences(init: object): void {
+  const references = (init as { references?: unknown }).references;
+  if (references === undefined) return;
+  throw new VectorshiftError(
+    "UserSessionMessage.references is not supported by this SDK and protocol version, and was not sent: " +
+      "remove it, and put object references in the message text instead.",
+  );
 }
 
 /**
@@ -66,6 +81,7 @@ export class UserSessionMessage implements UserSessionMessageInit {
 
   /** Creates the message. */
   constructor(init: UserSessionMessageInit) {
+    refuseReferences(init);
     this.content = init.content;
     if (init.files !== undefined) this.files = init.files;
     if (init.mimeType !== undefined) this.mimeType = init.mimeType;
@@ -144,7 +160,10 @@ export async function userMessage(
 /** The user message for one `sendMany()` item. */
 export function sendManyMessage(item: SendManyItem): Promise<UserMessage> {
   if (typeof item === "string" || isBinary(item)) return userMessage(item);
-  if (typeof item === "object" && item !== null && "content" in item) return userMessage(item.content, item);
+  if (typeof item === "object" && item !== null && "content" in item) {
+    refuseReferences(item);
+    return userMessage(item.content, item);
+  }
   throw new VectorshiftError(
     `Cannot send item of type ${
       describe(item)

@@ -240,6 +240,8 @@ export class SessionError extends VectorshiftError {
   readonly postId: string | undefined;
   /** The `sendMany()` this error fails, when it fails one (see {@link SessionError.postId}). */
   readonly batchId: string | undefined;
+  /** The WebSocket close code behind this error, when a close caused it (see docs/protocol.md). */
+  readonly closeCode: number | undefined;
 
   /** Creates the error; pass what is known of the session and of the send it fails. */
   constructor(message: string, options?: SessionErrorOptions) {
@@ -247,6 +249,7 @@ export class SessionError extends VectorshiftError {
     this.sessionId = options?.sessionId;
     this.postId = options?.postId;
     this.batchId = options?.batchId;
+    this.closeCode = options?.closeCode;
   }
 }
 
@@ -258,6 +261,8 @@ export interface SessionErrorOptions extends ErrorOptions {
   postId?: string | undefined;
   /** The client-made id of the batch the error fails. */
   batchId?: string | undefined;
+  /** The WebSocket close code behind the error. */
+  closeCode?: number | undefined;
 }
 
 /**
@@ -334,3 +339,42 @@ export class SessionExpiredError extends SessionError {
  * ```
  */
 export class SessionNotFoundError extends SessionError {}
+
+/**
+ * The engine does not speak this SDK's protocol version (`unsupported_protocol_version`, close 4003).
+ * Final: upgrade the SDK or the engine.
+ *
+ * @example
+ * ```ts
+ * import { ProtocolVersionError, SessionError } from "@vectorshift/sdk";
+ * const e = new ProtocolVersionError("Unsupported protocol version 1.", { closeCode: 4003 });
+ * if (!(e instanceof SessionError) || e.closeCode !== 4003) throw new Error("unexpected");
+ * ```
+ */
+export class ProtocolVersionError extends SessionError {}
+
+/**
+ * The engine refused the handshake itself (`bad_handshake`, close 4400): the `hello` was not valid, for
+ * example an API key over 256 characters. Final: the same `hello` would fail again.
+ *
+ * @example
+ * ```ts
+ * import { HandshakeRejectedError } from "@vectorshift/sdk";
+ * const e = new HandshakeRejectedError("The engine refused the handshake.", { closeCode: 4400 });
+ * if (e.closeCode !== 4400) throw new Error("unexpected");
+ * ```
+ */
+export class HandshakeRejectedError extends SessionError {}
+
+/**
+ * The engine closed the socket because a frame was over its size limit (close 1009). Final: the same
+ * frame would fail again; send smaller content.
+ *
+ * @example
+ * ```ts
+ * import { FrameTooLargeError } from "@vectorshift/sdk";
+ * const e = new FrameTooLargeError("A frame was too large.", { closeCode: 1009 });
+ * if (e.closeCode !== 1009) throw new Error("unexpected");
+ * ```
+ */
+export class FrameTooLargeError extends SessionError {}

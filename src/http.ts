@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type ClientOptions, resolveConfig } from "./config.ts";
+import { type ClientOptions, currentApiKey, resolveConfig } from "./config.ts";
 import {
   ApiConnectionError,
   type ApiErrorInit,
@@ -55,7 +55,9 @@ const BY_STATUS: Record<number, ApiErrorClass> = {
 
 /** Sends one REST request and returns the decoded JSON body. */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const { apiKey, baseUrl } = resolveConfig(options.client);
+  const { apiKey: key, baseUrl } = resolveConfig(options.client);
+  options.signal?.throwIfAborted();
+  const apiKey = await currentApiKey(key);
   options.signal?.throwIfAborted();
   const url = new URL(`${baseUrl}${path}`);
   for (const [key, value] of Object.entries(options.query ?? {})) {

@@ -1,19 +1,10 @@
 /**
- * When and how soon to reconnect: jittered exponential backoff, and the close-code table that says
- * which closes are final (built on the generated `CloseCode`).
+ * How soon to reconnect: jittered exponential backoff. Which closes are final is decided in one table,
+ * `internal/close_codes.ts`.
  *
  * @module
  */
-import { CloseCode } from "./generated/protocol_schema.ts";
-import { definedOnly } from "./defined.ts";
-import {
-  AuthenticationError,
-  SessionError,
-  SessionExpiredError,
-  SessionNotFoundError,
-  SessionTerminatedError,
-  VectorshiftError,
-} from "./errors.ts";
+import { definedOnly } from "./internal/defined.ts";
 
 /** How a session reconnects after an unexpected drop. */
 export interface ReconnectOptions {
@@ -66,64 +57,4 @@ export function backoffDelay(
     policy.initialDelayMs * policy.factor ** Math.max(0, attempt - 1),
   );
   return Math.max(minDelayMs, Math.floor(random() * bound));
-}
-
-/** What a close means for the client. */
-export interface CloseVerdict {
-  /** True when reconnecting may help. */
-  retry: boolean;
-  /** The least delay before retrying (the engine asked us to slow down). */
-  minDelayMs: number;
-  /** For final closes: the error to surface. */
-  error?: (message: string | undefined, sessionId: string | undefined) => Error;
-}
-
-const WS_ENDPOINT = "/v1/sessions/ws";
-
-const FINAL: ReadonlyMap<number, NonNullable<CloseVerdict["error"]>> = new Map<
-  number,
-  NonNullable<CloseVerdict["error"]>
->([
-  [CloseCode.unauthorized, (message) =>
-    new AuthenticationError({
-      statusCode: 401,
-      method: "GET",
-      endpoint: WS_ENDPOINT,
-      errorMessage: message ?? "The API key was rejected by the engine.",
-    })],
-  [CloseCode.unsupported_protocol_version, (message) =>
-    new VectorshiftError(
-      `${
-        message ?? "The engine does not speak this SDK's protocol version."
-      } Upgrade @vectorshift/sdk or the engine.`,
-    )],
-  [CloseCode.session_not_found, (message, sessionId) =>
-    new SessionNotFoundError(
-      message ?? `No session, agent or chatbot with that id in this organisation; check the id.`,
-      { sessionId },
-    )],
-  [CloseCode.session_terminated, (_message, sessionId) => SessionTerminatedError.forSession(sessionId)],
-  [CloseCode.session_expired, (_message, sessionId) => SessionExpiredError.forSession(sessionId)],
-  [
-    CloseCode.bad_handshake,
-    (message, sessionId) =>
-      new SessionError(`The engine refused the handshake: ${message ?? "invalid hello frame"}.`, {
-        sessionId,
-      }),
-  ],
-  [CloseCode.frame_too_large, (message, sessionId) =>
-    new SessionError(
-      `The engine closed the socket because a frame was too large${
-        message ? ` (${message})` : ""
-      }; send smaller content.`,
-      { sessionId },
-    )],
-]);
-
-/** Decides what a close code means: final (with its error) or worth a reconnect. */
-export function closeVerdict(code: number): CloseVerdict {
-  const error = FINAL.get(code);
-  if (error) return { retry: false, minDelayMs: 0, error };
-  if (code === CloseCode.rate_limited) return { retry: true, minDelayMs: 1000 };
-  return { retry: true, minDelayMs: 0 };
 }

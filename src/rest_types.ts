@@ -31,8 +31,14 @@ export type ChatbotRecord = components["schemas"]["Chatbot"];
 export type ChatbotCreate = components["schemas"]["ChatbotCreate"];
 /** A session's state over REST. */
 export type SessionInfo = components["schemas"]["SessionInfo"];
-/** One message of a session's history. */
-export type SessionMessage = components["schemas"]["SessionMessage"];
+/**
+ * One message of a session's history, as `getMessages()` returns it: the REST record's fields, plus
+ * `raw`, the record exactly as the engine sent it (fields a newer engine adds included).
+ */
+export type SessionMessage = components["schemas"]["SessionMessage"] & {
+  /** The record as the engine sent it. */
+  readonly raw: Readonly<Record<string, unknown>>;
+};
 /** Who sent a message. */
 export type MessageSender = components["schemas"]["MessageSender"];
 /** Who wrote a message: `user`, `assistant` or `tool`. */

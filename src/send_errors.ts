@@ -79,3 +79,22 @@ export class SessionRateLimitError extends MessageRejectedError {
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+/**
+ * The engine already applied this `postId` / `batchId` with other content (`idempotency_conflict`): an
+ * id may be reused only to retry the very same content. Nothing was applied; send new content with a
+ * new id.
+ *
+ * @example
+ * ```ts
+ * import { IdempotencyConflictError, MessageRejectedError } from "@vectorshift/sdk";
+ * const e = new IdempotencyConflictError("post_id p1 was already applied with other content.", { postId: "p1" });
+ * if (!(e instanceof MessageRejectedError) || e.code !== "idempotency_conflict") throw new Error("unexpected");
+ * ```
+ */
+export class IdempotencyConflictError extends MessageRejectedError {
+  /** Creates the error. */
+  constructor(message: string, options: SessionErrorOptions = {}) {
+    super(message, { ...options, code: "idempotency_conflict" });
+  }
+}

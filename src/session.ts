@@ -3,15 +3,15 @@
  *
  * @module
  */
-import { Listener } from "./listener.ts";
 import type { ApprovalResponseFrame, CancelTurnFrame } from "./generated/protocol.ts";
 import type { SendContent, SendManyItem } from "./content.ts";
 import { SessionError } from "./errors.ts";
 import { type CallOptions, request } from "./http.ts";
+import { Listener } from "./internal/listener.ts";
+import { SessionState } from "./internal/session_state.ts";
+import { approvalFrame, batchFrame, postFrame } from "./internal/session_frames.ts";
 import type { SessionMessage } from "./rest_types.ts";
 import type { SessionEvent } from "./session_event.ts";
-import { SessionCore } from "./session_core.ts";
-import { approvalFrame, batchFrame, postFrame } from "./session_frames.ts";
 import type {
   BatchReceipt,
   ListenOptions,
@@ -53,7 +53,7 @@ import type {
  * ```
  */
 export class Session {
-  readonly #core: SessionCore;
+  readonly #core: SessionState;
 
   /**
    * Creates a session handle; nothing is opened until `connect()` (or `send()` / `listen()`).
@@ -79,12 +79,46 @@ export class Session {
    * ```
    */
   constructor(options: SessionOptions) {
-    this.#core = new SessionCore(options);
+    this.#core = new SessionState(options);
   }
 
   /** The session id; known after the first `connect()` for new sessions. */
   get sessionId(): string | undefined {
     return this.#core.sessionId;
+  }
+
+  /**
+   * This session's resume cursor: the highest logged `seq` it has received and handed to its listeners
+   * (queued, or already yielded), or right after attaching, where the engine's replay starts. The SDK
+   * resumes from it after a drop. It can be ahead of what a listener has read yet; to resume in another
+   * process, store the `seq` of the last event you handled (every yielded `seq` is a safe cursor) and pass
+   * it as `lastSeq`. Before the first attach it is the `lastSeq` option (0 when left out).
+   *
+   * @example Resume in another process from the cursor
+   * ```ts
+   * import * as vs from "@vectorshift/sdk";
+   * import { startEngine } from "@vectorshift/sdk/engine";
+   *
+   * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+   * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+   * const agent = await vs.Agent.new({ name: "Cursor", llm_info: { provider: "simulator", model_id: "offline-simulator-1" } });
+   * const first = await agent.createSession();
+   * await first.send("Hello!");
+   * let stored = 0;
+   * for await (const event of first.listen()) {
+   *   stored = event.seq; // any event's seq is a safe cursor
+   *   if (event.type === "message_streaming") break; // stop half-way through the answer
+   * }
+   * if (first.lastSeq < stored) throw new Error("the session has received at least what was read");
+   * await first.disconnect();
+   * await using again = new vs.Session({ sessionId: first.sessionId!, lastSeq: stored });
+   * let completes = 0;
+   * for await (const event of again.listen()) if (event.isComplete && ++completes) break;
+   * if (completes !== 1) throw new Error("the rest of the turn was delivered");
+   * ```
+   */
+  get lastSeq(): number {
+    return this.#core.lastSeq;
   }
 
   /** True only while a socket is attached (false while reconnecting and after disconnect/terminate). */
@@ -290,25 +324,17 @@ export class Session {
    */
   listen(options: ListenOptions = {}): AsyncGenerator<SessionEvent, void, undefined> {
     const { eventTypes, maxSize = 1024, signal } = options;
+    if (!Number.isSafeInteger(maxSize) || maxSize < 0) {
+      throw new SessionError(
+        `listen({ maxSize }) must be a non-negative integer (0: unbounded); got ${maxSize}.`,
+      );
+    }
     const core = this.#core;
-    const source = {
-      async subscribe(signal: AbortSignal | undefined) {
-        // Subscribed before connecting, so whatever happens while the socket attaches (events, or the
-        // link ending at once) reaches this listener, in order.
-        const subscription = core.subscribe(maxSize, eventTypes && new Set(eventTypes));
-        if (core.terminated) return subscription;
-        try {
-          await core.ensureLink(signal, false);
-        } catch (error) {
-          // The link ended after it attached: the listener gets what came, then the error that ended it.
-          if (subscription.ended && !signal?.aborted) return subscription;
-          subscription.close();
-          throw error;
-        }
-        return subscription;
-      },
-    };
-    return new Listener(source, signal);
+    // Subscribed now, not on the first next(): the listener gets every event from this call on.
+    const subscription = core.subscribe(maxSize, eventTypes && new Set(eventTypes));
+    const connect = (signal: AbortSignal | undefined) =>
+      core.terminated ? Promise.resolve() : core.ensureLink(signal, false);
+    return new Listener(subscription, connect, signal);
   }
 
   /**
@@ -432,11 +458,12 @@ export class Session {
       throw new SessionError("This session has no id yet: call connect() first, or pass sessionId.");
     }
     const path = `/v1/sessions/${encodeURIComponent(id)}/messages`;
-    const body = await request<{ messages: SessionMessage[] }>("GET", path, {
+    const body = await request<{ messages: Omit<SessionMessage, "raw">[] }>("GET", path, {
       client: this.#core.client,
       ...options,
     });
-    return body.messages;
+    // Each message keeps the record the engine sent, as VectorShift's SessionMessage.raw does.
+    return body.messages.map((message) => ({ ...message, raw: { ...message } }));
   }
 
   /** Disconnects, so `await using session = ...` cleans up on scope exit. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ErrorCode, ServerEvent } from "./generated/protocol.ts";
+import type { Envelope, ErrorCode, ServerEvent } from "./generated/protocol.ts";
 import { SERVER_EVENT_TYPES } from "./generated/protocol_schema.ts";
 import { type EnumObject, enumObject } from "./enum_object.ts";
 
@@ -53,7 +53,11 @@ export interface SessionEventFields<T extends string, D> {
   readonly sessionId: string;
   /** The message the event is about, when there is one. */
   readonly messageId: string | undefined;
-  /** Position in the session log (logged events) or the newest logged seq (connection-scoped ones). */
+  /**
+   * Position in the session log (logged events), or for connection-scoped ones the seq of the newest
+   * logged event delivered before them. Every `seq` a listener sees is a safe resume cursor: storing the
+   * last one handled and resuming with `new Session({ sessionId, lastSeq })` never skips an event.
+   */
   readonly seq: number;
   /** True when the event is part of the session log and replayed on resume. */
   readonly logged: boolean;
@@ -176,26 +180,8 @@ export function fromServerEvent(event: ServerEvent): SessionEvent {
   }) as unknown as SessionEvent;
 }
 
-/** The envelope of an event whose type is not known. */
-export interface UnknownEnvelope {
-  /** Wire type. */
-  type: string;
-  /** Seq. */
-  seq: number;
-  /** Logged flag. */
-  logged: boolean;
-  /** Session id. */
-  session_id: string;
-  /** Message id. */
-  message_id?: string | undefined;
-  /** Timestamp. */
-  ts: string;
-  /** Payload. */
-  data: Record<string, unknown>;
-}
-
-/** Wraps an event of an unknown type, keeping its wire type in `rawType`. */
-export function unknownEvent(envelope: UnknownEnvelope): UnknownSessionEvent {
+/** Wraps an event of an unknown type (its generated `Envelope` checked), keeping its wire type in `rawType`. */
+export function unknownEvent(envelope: Envelope): UnknownSessionEvent {
   return new EventRecord({
     type: UNKNOWN_EVENT_TYPE,
     rawType: envelope.type,
@@ -204,8 +190,14 @@ export function unknownEvent(envelope: UnknownEnvelope): UnknownSessionEvent {
     seq: envelope.seq,
     logged: envelope.logged,
     ts: envelope.ts,
-    data: envelope.data,
+    data: envelope.data as Record<string, unknown>,
   }) as unknown as UnknownSessionEvent;
+}
+
+/** The same event at another `seq`: a connection-scoped event placed at the resume cursor. */
+export function withSeq<E extends SessionEvent>(event: E, seq: number): E {
+  const record = event as unknown as EventRecord;
+  return new EventRecord({ ...record, seq }) as unknown as E;
 }
 
 /** An `error` event made by the SDK itself (malformed frame, queue overflow). Never logged. */

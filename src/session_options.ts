@@ -4,11 +4,28 @@
  * @module
  */
 import type { ClientOptions } from "./config.ts";
-import type { HeartbeatOptions } from "./connection.ts";
 import type { ContentOptions } from "./content.ts";
 import type { CallOptions } from "./http.ts";
 import type { ReconnectOptions } from "./reconnect.ts";
 import type { SessionEventType, UNKNOWN_EVENT_TYPE } from "./session_event.ts";
+
+/**
+ * App-level liveness: the SDK pings every `intervalMs` and treats a socket that sent nothing for
+ * `timeoutMs` after a ping as dead (a half-open connection), then reconnects. With the defaults a dead
+ * socket is noticed within 10 s.
+ */
+export interface HeartbeatOptions {
+  /** How often to ping (the engine's own interval is used when shorter). @default {5000} */
+  intervalMs?: number;
+  /** How long to wait, after a ping, for the `pong` (or any other frame) before treating the socket as dead. @default {5000} */
+  timeoutMs?: number;
+}
+
+/** The documented heartbeat defaults: a half-open socket is noticed within their sum, 10 s. */
+export const DEFAULT_HEARTBEAT: Readonly<Required<HeartbeatOptions>> = Object.freeze({
+  intervalMs: 5000,
+  timeoutMs: 5000,
+});
 
 /**
  * How to build a {@link Session}. Give exactly one of `sessionId` (attach to an existing session),

@@ -13,7 +13,7 @@ import {
   ToolApprovalConfig,
 } from "../../mod.ts";
 import { afterTerminatedProblem, deltaProblem, seqProblem } from "../../conformance/invariants.ts";
-import { assertHolds, ESSAY, newAgent, untilComplete, withEngine } from "./support.ts";
+import { assertHolds, assertSafeCursors, ESSAY, newAgent, untilComplete, withEngine } from "./support.ts";
 import { startTcpProxy } from "../support/tcp_proxy.ts";
 
 Deno.test("terminate on the first delta: no further delta arrives and resume fails", async () => {
@@ -77,6 +77,7 @@ Deno.test("disconnect mid-stream, resume in a new Session: the rest arrives exac
     const all = [...before, ...after].filter((e) => e.type !== "session_connected" && e.type !== "pong");
     assertHolds(seqProblem(all));
     assertHolds(deltaProblem(all)); // also: the final text is exactly the deltas, none missing or doubled
+    assertSafeCursors([...before, ...after]);
     assert.equal(after.at(-1)?.data.status, "complete");
     await resumed.disconnect();
   }, { tokensPerSecond: 800 });
@@ -106,7 +107,18 @@ Deno.test("connections killed repeatedly during a long answer: every delta exact
       assertHolds(deltaProblem(events));
       assert.equal(events.at(-1)?.data.status, "complete");
       assert.ok((events.at(-1)?.text ?? "").length > 2000);
+      // Every yielded seq is a safe cursor, the handshakes of the reconnects included ...
+      assertSafeCursors(events);
+      const reconnects = events.filter((e) => e.type === "session_connected").slice(1);
+      assert.ok(reconnects.length >= 2, `${reconnects.length} reconnects seen`);
       await session.disconnect();
+      // ... and resuming from one (as an app that stored it would) delivers exactly the rest.
+      const stored = reconnects[1]!.seq;
+      const resumed = new Session({ sessionId: session.sessionId!, lastSeq: stored });
+      const rest = (await untilComplete(resumed)).filter((e) => e.logged).map((e) => e.seq);
+      const expected = events.filter((e) => e.logged && e.seq > stored).map((e) => e.seq);
+      assert.deepEqual(rest.slice(0, expected.length), expected);
+      await resumed.disconnect();
     } finally {
       await proxy.close();
     }

@@ -55,3 +55,20 @@ export async function untilComplete(session: Session): Promise<SessionEvent[]> {
 export function assertHolds(problem: string | undefined): void {
   assert.equal(problem, undefined, problem ?? "");
 }
+
+/**
+ * Fails unless every event's seq is a safe resume cursor: none exceeds the seq of a logged event that
+ * comes after it (a connection-scoped event carrying the session's head would).
+ */
+export function assertSafeCursors(events: readonly { seq: number; logged: boolean; type: string }[]): void {
+  let laterLogged = Number.POSITIVE_INFINITY;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    assert.ok(
+      event.seq <= laterLogged,
+      `${event.type} #${event.seq} (index ${i}) is ahead of the logged event #${laterLogged} after it: ` +
+        `resuming from it would skip events`,
+    );
+    if (event.logged) laterLogged = event.seq;
+  }
+}

@@ -1,8 +1,8 @@
 /** The SDK's shared helpers: one abortable wait, one definedOnly, the queue's hand-back of unread items. */
 import assert from "node:assert/strict";
-import { abortable, delay } from "../../src/abortable.ts";
-import { definedOnly } from "../../src/defined.ts";
-import { EventQueue } from "../../src/event_queue.ts";
+import { abortable, delay } from "../../src/internal/abortable.ts";
+import { definedOnly } from "../../src/internal/defined.ts";
+import { EventQueue } from "../../src/internal/event_queue.ts";
 import { pickClient, resolveConfig } from "../../src/config.ts";
 import { reconnectPolicy } from "../../src/reconnect.ts";
 

@@ -14,7 +14,7 @@ export const ESSAY = "Write a very long essay about the history of computing.";
 /** An engine plus the client options that reach it. */
 export interface TestEngine {
   engine: Engine;
-  client: Required<ClientOptions>;
+  client: { apiKey: string; baseUrl: string };
 }
 
 /** Runs `fn` against a fresh engine (tokens as fast as possible unless set), closing it afterwards. */

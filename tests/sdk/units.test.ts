@@ -7,8 +7,8 @@ import {
   ToolApprovalConfig,
   ToolInputType,
 } from "../../mod.ts";
-import { EventQueue } from "../../src/event_queue.ts";
-import { backoffDelay, closeVerdict, reconnectPolicy } from "../../src/reconnect.ts";
+import { EventQueue } from "../../src/internal/event_queue.ts";
+import { backoffDelay, reconnectPolicy } from "../../src/reconnect.ts";
 import { toBase64 } from "../../src/content.ts";
 import { request } from "../../src/http.ts";
 import { SERVER_EVENT_TYPES } from "../../src/generated/protocol_schema.ts";
@@ -49,16 +49,6 @@ Deno.test("backoff: full jitter under an exponential bound, capped, with a floor
   assert.equal(backoffDelay(policy, 3, 0, () => 0.5), 200);
   assert.equal(backoffDelay(policy, 10, 0, () => 0.999), 999);
   assert.equal(backoffDelay(policy, 1, 1000, () => 0), 1000);
-});
-
-Deno.test("close codes: terminal ones are never retried", () => {
-  for (const code of [4001, 4003, 4004, 4010, 4400, 1009]) {
-    assert.equal(closeVerdict(code).retry, false, `${code}`);
-  }
-  for (const code of [1000, 1001, 1006, 1011, 4000, 4002, 4008]) {
-    assert.equal(closeVerdict(code).retry, true, `${code}`);
-  }
-  assert.ok(closeVerdict(4008).minDelayMs > 0);
 });
 
 Deno.test("base64 matches the standard alphabet with padding", () => {

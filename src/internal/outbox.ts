@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { CancelTurnFrame, ClientFrame, PostBatchFrame, PostFrame } from "./generated/protocol.ts";
-import { SessionError } from "./errors.ts";
-import type { SessionEvent } from "./session_event.ts";
+import type { CancelTurnFrame, ClientFrame, PostBatchFrame, PostFrame } from "../generated/protocol.ts";
+import { SessionError } from "../errors.ts";
+import type { SessionEvent } from "../session_event.ts";
 
 /** What the engine answered to a post or batch. */
 export interface PostAck {

@@ -1,19 +1,19 @@
 /**
- * Fan-out of a session's events: every active listener gets every event in its own bounded queue;
- * while nobody listens, events wait in a bounded backlog for the next listener. Also drops the
- * duplicates a resume can produce.
+ * Fan-out of a session's events, the last step of the data path: every active listener gets every
+ * event in its own bounded queue; while nobody listens, events wait in a bounded backlog for the next
+ * listener. It decides nothing about the events themselves (the link and the session state did).
  *
  * @module
  */
 import { EventQueue } from "./event_queue.ts";
-import { QUEUE_OVERFLOW_ERROR, sdkErrorEvent, type SessionEvent } from "./session_event.ts";
+import { QUEUE_OVERFLOW_ERROR, sdkErrorEvent, type SessionEvent } from "../session_event.ts";
 
 /** Which event types a listener wants; `undefined` for all. */
 export type EventFilter = ReadonlySet<string> | undefined;
 
 /** One listener's view of the hub. */
 export class Subscription {
-  readonly #hub: EventHub;
+  readonly #hub: Fanout;
   readonly #filter: EventFilter;
   #prefix: SessionEvent[];
   #prefixHead = 0;
@@ -21,7 +21,7 @@ export class Subscription {
   #closed = false;
 
   /** @internal */
-  constructor(hub: EventHub, prefix: SessionEvent[], queue: EventQueue<SessionEvent>, filter: EventFilter) {
+  constructor(hub: Fanout, prefix: SessionEvent[], queue: EventQueue<SessionEvent>, filter: EventFilter) {
     this.#hub = hub;
     this.#prefix = prefix;
     this.#queue = queue;
@@ -82,69 +82,26 @@ export class Subscription {
   }
 }
 
-/** Routes decoded events to listeners. */
-export class EventHub {
+/** Routes admitted events to listeners. */
+export class Fanout {
   readonly #backlog: EventQueue<SessionEvent>;
   readonly #subscriptions = new Set<Subscription>();
-  readonly #approvals = new Set<string>();
   readonly #sessionId: () => string;
-  #lastSeq = 0;
   #terminated = false;
   #stopDeltas = false;
 
-  /**
-   * `backlogSize` bounds the events kept while nobody listens (`0`: unbounded); `lastSeq` is the
-   * cursor to start from.
-   */
-  constructor(sessionId: () => string, backlogSize: number, lastSeq = 0) {
+  /** `backlogSize` bounds the events kept while nobody listens (`0`: unbounded). */
+  constructor(sessionId: () => string, backlogSize: number) {
     this.#sessionId = sessionId;
-    this.#lastSeq = lastSeq;
     this.#backlog = new EventQueue({
       maxSize: backlogSize,
       onOverflow: (e) => this.#overflowEvent(e, backlogSize),
     });
   }
 
-  /** The highest logged seq delivered: the resume cursor. */
-  get lastSeq(): number {
-    return this.#lastSeq;
-  }
-
-  /** Moves the cursor forward (never back): events up to `seq` count as delivered. */
-  advanceTo(seq: number): void {
-    this.#lastSeq = Math.max(this.#lastSeq, seq);
-  }
-
-  /**
-   * Sets the cursor to where the engine's replay starts (`session_connected.data.replay_from_seq`),
-   * back as well as forward: a cursor ahead of the session would otherwise drop every new event as
-   * a duplicate.
-   */
-  resetCursor(seq: number): void {
-    this.#lastSeq = seq;
-  }
-
   /** True once the session was terminated. */
   get terminated(): boolean {
     return this.#terminated;
-  }
-
-  /**
-   * Whether an event is new. Logged events at or below the cursor were already delivered (a resume
-   * replays from the cursor, but a frame may race a drop); connection-scoped copies of an approval
-   * request already delivered are dropped too.
-   */
-  admit(event: SessionEvent): boolean {
-    if (event.logged) {
-      if (event.seq <= this.#lastSeq) return false;
-      this.#lastSeq = event.seq;
-    }
-    if (event.type === "approval_request") {
-      const id = event.data.request_id;
-      if (!event.logged && this.#approvals.has(id)) return false;
-      this.#approvals.add(id);
-    }
-    return true;
   }
 
   /**
@@ -219,7 +176,9 @@ export class EventHub {
   }
 
   #overflowEvent(dropped: SessionEvent, maxSize: number): SessionEvent {
-    return sdkErrorEvent(this.#sessionId(), dropped.seq, "subscriber_queue_overflow", QUEUE_OVERFLOW_ERROR, {
+    // Placed before the dropped event, so its seq stays a safe resume cursor.
+    const seq = dropped.logged ? dropped.seq - 1 : dropped.seq;
+    return sdkErrorEvent(this.#sessionId(), seq, "subscriber_queue_overflow", QUEUE_OVERFLOW_ERROR, {
       max_size: maxSize,
       dropped_type: dropped.rawType,
       dropped_seq: dropped.seq,

@@ -15,8 +15,8 @@
  *
  * @module
  */
-import type { SessionEvent } from "./session_event.ts";
-import { SessionDisconnectedError } from "./errors.ts";
+import type { SessionEvent } from "../session_event.ts";
+import { SessionDisconnectedError } from "../errors.ts";
 
 /** Resumes tried at one cursor before a gap is reported as an error. */
 export const MAX_GAP_RESYNCS = 3;

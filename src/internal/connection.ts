@@ -4,19 +4,12 @@
  *
  * @module
  */
-import type { ClientFrame, HelloFrame } from "./generated/protocol.ts";
+import type { ClientFrame, HelloFrame } from "../generated/protocol.ts";
 import { abortable } from "./abortable.ts";
 import { decodeFrame } from "./decode.ts";
-import { type EventData, sdkErrorEvent, type SessionEvent, type SessionEventOf } from "./session_event.ts";
+import { type EventData, sdkErrorEvent, type SessionEvent, type SessionEventOf } from "../session_event.ts";
+import type { HeartbeatOptions } from "../session_options.ts";
 import { clearTimer, type Timer, unrefTimer } from "./timers.ts";
-
-/** App-level liveness settings. */
-export interface HeartbeatOptions {
-  /** How often to ping (the engine's own interval is used when shorter). @default {15000} */
-  intervalMs?: number;
-  /** How long to wait, after a ping, for the `pong` (or any other frame) before treating the socket as dead. @default {10000} */
-  timeoutMs?: number;
-}
 
 /** Why a connection ended. */
 export interface CloseInfo {
@@ -59,7 +52,7 @@ export interface ConnectionOptions {
   heartbeat: Required<HeartbeatOptions>;
   /** Aborts the attempt. */
   signal?: AbortSignal | undefined;
-  /** Stamps SDK-made events (malformed frames) with the session id and newest seq. */
+  /** Stamps SDK-made events (malformed frames) with the session id and the resume cursor. */
   context: () => { sessionId: string; seq: number };
   /** Every decoded event, `session_connected` included, in order. */
   onEvent: (event: SessionEvent, connection: Connection) => void;
@@ -79,6 +72,8 @@ export class Connection {
   #pingTimer: Timer | undefined;
   #pongTimer: Timer | undefined;
   #nonce = 0;
+  /** Frames received; the pong timer checks it instead of being cleared on every frame (hot path). */
+  #received = 0;
   #connected: EventData<"session_connected"> | undefined;
 
   private constructor(ws: WebSocket, options: ConnectionOptions) {
@@ -162,7 +157,7 @@ export class Connection {
         return;
       }
       // Any frame proves the socket alive: during a long replay a pong may queue behind thousands of events.
-      this.#clearPongTimer();
+      this.#received++;
       if (event.type === "error" && event.data.fatal) this.#fatal = event.data.error;
       this.#options.onEvent(
         event.type === "session_connected" ? strayHandshake(event, this.#options) : event,
@@ -250,9 +245,11 @@ export class Connection {
     if (this.#detached) return;
     this.send({ type: "ping", nonce: String(++this.#nonce) });
     if (this.#pongTimer !== undefined) return;
+    const seen = this.#received;
     this.#pongTimer = unrefTimer(setTimeout(() => {
       this.#pongTimer = undefined;
-      this.#dropAsDead(timeoutMs);
+      // Any frame since the ping (a pong, or an event queued before it) proves the socket alive.
+      if (this.#received === seen) this.#dropAsDead(timeoutMs);
     }, timeoutMs));
   }
 

@@ -4,15 +4,9 @@
  *
  * @module
  */
-import { checkDefinition, isKnownEventType, validateServerEvent } from "./protocol/validate.ts";
-import type { ServerEvent } from "./generated/protocol.ts";
-import {
-  fromServerEvent,
-  sdkErrorEvent,
-  type SessionEvent,
-  type UnknownEnvelope,
-  unknownEvent,
-} from "./session_event.ts";
+import { checkDefinition, isKnownEventType, validateServerEvent } from "../protocol/validate.ts";
+import type { Envelope, ServerEvent } from "../generated/protocol.ts";
+import { fromServerEvent, sdkErrorEvent, type SessionEvent, unknownEvent } from "../session_event.ts";
 
 const MAX_QUOTED_CHARS = 2000;
 
@@ -42,7 +36,7 @@ export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent 
   }
   const type = typeOf(value);
   if (type !== undefined && !isKnownEventType(type)) {
-    const envelope = checkDefinition<UnknownEnvelope>("Envelope", value);
+    const envelope = checkDefinition<Envelope>("Envelope", value);
     if (envelope.ok) return unknownEvent(envelope.value);
     return malformed(
       context,
@@ -58,7 +52,7 @@ export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent 
   // A newer engine may add fields to a known event: keep the event (extra fields included) rather
   // than losing it, as long as the only problems are the unrecognised keys.
   if (result.issues.every((issue) => issue.code === "unrecognized_keys")) {
-    const lenient = checkDefinition<UnknownEnvelope>("Envelope", value);
+    const lenient = checkDefinition<Envelope>("Envelope", value);
     if (lenient.ok) return fromServerEvent(value as ServerEvent);
   }
   return malformed(context, "invalid_frame", result.error, raw, result.issues, value);

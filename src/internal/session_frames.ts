@@ -5,14 +5,14 @@
  *
  * @module
  */
-import type { ApprovalResponseFrame, PostBatchFrame, PostFrame } from "./generated/protocol.ts";
-import { newId, type SendContent, type SendManyItem, sendManyMessage, userMessage } from "./content.ts";
-import { VectorshiftError } from "./errors.ts";
+import type { ApprovalResponseFrame, PostBatchFrame, PostFrame } from "../generated/protocol.ts";
+import { newId, type SendContent, type SendManyItem, sendManyMessage, userMessage } from "../content.ts";
+import { VectorshiftError } from "../errors.ts";
 import { idsOf } from "./outbox.ts";
-import { validateClientFrame } from "./protocol/validate.ts";
-import { MessageRejectedError } from "./send_errors.ts";
-import type { SessionEvent } from "./session_event.ts";
-import type { RespondOptions, SendManyOptions, SendOptions } from "./session_options.ts";
+import { validateClientFrame } from "../protocol/validate.ts";
+import { MessageRejectedError } from "../send_errors.ts";
+import type { SessionEvent } from "../session_event.ts";
+import type { RespondOptions, SendManyOptions, SendOptions } from "../session_options.ts";
 
 /** The `post` frame of one `send()`. */
 export async function postFrame(content: SendContent, options: SendOptions): Promise<PostFrame> {

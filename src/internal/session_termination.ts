@@ -4,13 +4,13 @@
  *
  * @module
  */
-import type { TerminateFrame } from "./generated/protocol.ts";
-import type { ClientOptions } from "./config.ts";
-import { SessionTerminatedError } from "./errors.ts";
-import { request } from "./http.ts";
+import type { TerminateFrame } from "../generated/protocol.ts";
+import type { ClientOptions } from "../config.ts";
+import { SessionTerminatedError } from "../errors.ts";
+import { request } from "../http.ts";
 import { abortable } from "./abortable.ts";
-import type { SessionLink } from "./session_link.ts";
-import type { ReasonOptions } from "./session_options.ts";
+import type { SessionLink } from "./link.ts";
+import type { ReasonOptions } from "../session_options.ts";
 
 /** What termination needs from its session. */
 export interface TerminationDeps {

@@ -1,35 +1,23 @@
 /**
  * What the SDK does with an `error` event that answers one of its own frames (docs/protocol.md,
- * "Errors that answer a client frame"): a refused post or batch fails its `send()` / `sendMany()`;
- * a rate-limited one, or a rate-limited approval answer, is sent again after `retry_after_ms`, a
- * bounded number of times.
+ * "Errors that answer a client frame"): a refused post or batch fails its `send()` / `sendMany()`
+ * with the typed error of its code; a rate-limited one, or a rate-limited approval answer, is sent
+ * again after `retry_after_ms`, a bounded number of times.
  *
  * @module
  */
-import type { ApprovalResponseFrame, ClientFrame } from "./generated/protocol.ts";
+import type { ClientFrame } from "../generated/protocol.ts";
+import { IdempotencyConflictError, MessageRejectedError, SessionRateLimitError } from "../send_errors.ts";
+import type { SessionEventOf } from "../session_event.ts";
+import type { Approvals } from "./approvals.ts";
 import { definedOnly } from "./defined.ts";
 import { idsOf, type Outbox, type PendingPost } from "./outbox.ts";
-import { MessageRejectedError, SessionRateLimitError } from "./send_errors.ts";
-import type { SessionEventOf } from "./session_event.ts";
 import { clearTimer, type Timer } from "./timers.ts";
 
-/** How often one frame is sent again after `rate_limited` before its `send()` fails. */
+/** How often one post is sent again after `rate_limited` before its `send()` fails. */
 export const MAX_RATE_LIMITED_RESENDS = 5;
 /** The pause used when a `rate_limited` answer names none. */
 const DEFAULT_RETRY_AFTER_MS = 1000;
-const MAX_TRACKED_ANSWERS = 1000;
-
-/** What the handler needs from its session. */
-export interface RejectionDeps {
-  /** Posts and batches waiting for their acknowledgement. */
-  outbox: Outbox;
-  /** The approval answers this client sent, by request id. */
-  answers: ReadonlyMap<string, ApprovalResponseFrame>;
-  /** Sends on the current socket; false when there is none (a reconnect re-sends posts anyway). */
-  send(frame: ClientFrame): boolean;
-  /** The session id, for error messages. */
-  sessionId(): string | undefined;
-}
 
 type ErrorEvent = SessionEventOf<"error">;
 
@@ -41,13 +29,23 @@ export function namesFrame(event: ErrorEvent): boolean {
 
 /** Settles or re-sends the frames the engine refused. */
 export class FrameRejections {
-  readonly #deps: RejectionDeps;
+  readonly #outbox: Outbox;
+  readonly #approvals: Approvals;
+  readonly #send: (frame: ClientFrame) => boolean;
+  readonly #sessionId: () => string | undefined;
   readonly #timers = new Set<Timer>();
-  readonly #answerResends = new Map<string, number>();
 
-  /** Handles nothing until {@link FrameRejections.handle} is called. */
-  constructor(deps: RejectionDeps) {
-    this.#deps = deps;
+  /** `send` sends on the current socket (false when there is none: a reconnect re-sends posts anyway). */
+  constructor(
+    outbox: Outbox,
+    approvals: Approvals,
+    send: (frame: ClientFrame) => boolean,
+    sessionId: () => string | undefined,
+  ) {
+    this.#outbox = outbox;
+    this.#approvals = approvals;
+    this.#send = send;
+    this.#sessionId = sessionId;
   }
 
   /**
@@ -57,17 +55,23 @@ export class FrameRejections {
   handle(event: ErrorEvent): boolean {
     if (event.logged || !namesFrame(event)) return false;
     const data = event.data;
-    if (data.request_id !== undefined) return this.#answerRefused(event, data.request_id);
-    const pending = this.#deps.outbox.find(definedOnly({ postId: data.post_id, batchId: data.batch_id }));
+    if (data.request_id !== undefined) {
+      if (data.code !== "rate_limited") return false;
+      const answer = this.#approvals.resendAfterRateLimit(data.request_id);
+      if (!answer) return false;
+      this.#later(data.retry_after_ms, () => this.#send(answer));
+      return true;
+    }
+    const pending = this.#outbox.find(definedOnly({ postId: data.post_id, batchId: data.batch_id }));
     if (!pending) return false;
     if (data.code === "rate_limited" && pending.rateLimited < MAX_RATE_LIMITED_RESENDS) {
       pending.rateLimited++;
       this.#later(data.retry_after_ms, () => {
-        if (this.#deps.outbox.has(pending.key)) this.#deps.send(pending.frame);
+        if (this.#outbox.has(pending.key)) this.#send(pending.frame);
       });
       return true;
     }
-    this.#deps.outbox.reject(pending.key, this.#error(event, pending));
+    this.#outbox.reject(pending.key, this.#error(event, pending));
     return false;
   }
 
@@ -75,23 +79,6 @@ export class FrameRejections {
   cancel(): void {
     for (const timer of this.#timers) clearTimer(timer);
     this.#timers.clear();
-  }
-
-  #answerRefused(event: ErrorEvent, requestId: string): boolean {
-    const answer = this.#deps.answers.get(requestId);
-    if (event.data.code !== "rate_limited" || !answer) return false;
-    const resends = this.#answerResends.get(requestId) ?? 0;
-    if (resends >= MAX_RATE_LIMITED_RESENDS) {
-      this.#answerResends.delete(requestId);
-      return false;
-    }
-    this.#answerResends.delete(requestId); // re-insert: the oldest entry is the first to go
-    this.#answerResends.set(requestId, resends + 1);
-    if (this.#answerResends.size > MAX_TRACKED_ANSWERS) {
-      this.#answerResends.delete(this.#answerResends.keys().next().value!);
-    }
-    this.#later(event.data.retry_after_ms, () => this.#deps.send(answer));
-    return true;
   }
 
   #later(retryAfterMs: number | undefined, resend: () => void): void {
@@ -102,10 +89,12 @@ export class FrameRejections {
     this.#timers.add(timer);
   }
 
+  /** The typed error of a refusal: the wire code decides the class, here and nowhere else. */
   #error(event: ErrorEvent, pending: PendingPost): MessageRejectedError {
     const { code, error, retry_after_ms: retryAfterMs } = event.data;
     const ids = idsOf(pending.frame);
-    const options = { sessionId: this.#deps.sessionId(), ...ids };
+    const options = { sessionId: this.#sessionId(), ...ids };
+    if (code === "idempotency_conflict") return new IdempotencyConflictError(error, options);
     if (code === "rate_limited") {
       const what = ids.postId === undefined ? `Batch ${ids.batchId}` : `Post ${ids.postId}`;
       return new SessionRateLimitError(
