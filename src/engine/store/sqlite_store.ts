@@ -174,7 +174,7 @@ export class SqliteStore implements EngineStore {
 
   // ---- events (group commit) -------------------------------------------------------------------
 
-  appendEvents(sessionId: string, events: ServerEvent[], retain: number): Promise<void> {
+  appendEvents(sessionId: string, events: ServerEvent[], retain: number, frames?: string[]): Promise<void> {
     if (this.#closed) return Promise.reject(this.#closedError());
     if (!(retain >= 0)) return Promise.reject(new RangeError(`retain must be >= 0, got ${retain}.`));
     if (events.length === 0) return this.#batch?.promise ?? RESOLVED;
@@ -199,8 +199,10 @@ export class SqliteStore implements EngineStore {
     const batch = this.#batch ?? this.#startBatch();
     const start = batch.jsons.length;
     try {
-      for (const event of events) {
-        batch.jsons.push(JSON.stringify(event));
+      // The engine hands over the frames it sends: the same text, not serialized a second time.
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        batch.jsons.push(frames?.[i] ?? JSON.stringify(event));
         batch.sessionIds.push(sessionId);
         batch.seqs.push(event.seq);
       }
