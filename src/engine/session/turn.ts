@@ -12,6 +12,7 @@ import type { ApprovalAnswer } from "./approvals.ts";
 import { abortable, stopOf } from "./abort.ts";
 import type { TurnScope } from "./scope.ts";
 import { runToolCall } from "./tool_runner.ts";
+import { TurnText } from "./turn_text.ts";
 
 /** One user post answered by a turn. */
 export interface TurnPost {
@@ -76,13 +77,10 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     status: "streaming",
     created_at: new Date().toISOString(),
   };
-  // Deltas are collected and joined once: `text += delta` would keep a tree of thousands of
-  // concatenation nodes alive per streaming session.
-  const deltas: string[] = checkpoint && checkpoint.text !== "" ? [checkpoint.text] : [];
-  /** Index in `deltas` where the round in progress began; its text is not yet in `turnMessages`. */
-  let roundStart = deltas.length;
-  const fullText = () => deltas.join("");
-  const pendingText = () => roundStart < deltas.length ? deltas.slice(roundStart).join("") : "";
+  // The current round's text is not yet in `turnMessages`; earlier rounds' text is.
+  const text = new TurnText(checkpoint?.text ?? "");
+  const fullText = () => text.full;
+  const pendingText = () => text.round;
   let announced = checkpoint !== undefined;
   const started = performance.now();
   let firstDelta = checkpoint !== undefined;
@@ -138,7 +136,7 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     for (; round < scope.ctx.options.maxModelRounds; round++) {
       if (round > 0) scope.status("thinking", messageId);
       const calls: ModelToolCall[] = [];
-      roundStart = deltas.length;
+      text.endRound();
       const request = {
         instructions: agent.instructions,
         messages: [...(memoryOn ? input.memory : []), ...turnMessages],
@@ -157,7 +155,7 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
             firstDelta = true;
             scope.ctx.metrics.timeToFirstDelta.observe(performance.now() - started);
           }
-          deltas.push(chunk.delta);
+          text.push(chunk.delta);
         } else {
           announce();
           calls.push(chunk.call);
@@ -165,7 +163,7 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
       }
       if (calls.length === 0) break;
       turnMessages.push({ role: "assistant", text: pendingText(), toolCalls: calls });
-      roundStart = deltas.length;
+      text.endRound();
       await callTools(calls, 0);
     }
     announce();
