@@ -141,7 +141,7 @@ export class Connection {
     ws.onopen = () => this.#sendRaw(this.#options.hello);
     ws.onmessage = (message) => {
       if (this.#detached) return;
-      const event = decodeFrame(message.data, this.#options.context());
+      const event = decodeFrame(message.data, this.#options.context);
       if (!this.#open) {
         if (event.type === "error") {
           this.#fatal = event.data.error;

@@ -18,8 +18,8 @@ export interface DecodeContext {
   seq: number;
 }
 
-/** Decodes a text frame. */
-export function decodeFrame(raw: unknown, context: DecodeContext): SessionEvent {
+/** Decodes a text frame; `context` is only called for the frames it reports as malformed. */
+export function decodeFrame(raw: unknown, context: () => DecodeContext): SessionEvent {
   if (typeof raw !== "string") {
     return malformed(
       context,
@@ -86,13 +86,14 @@ function claimedSeq(value: unknown): number | undefined {
 }
 
 function malformed(
-  context: DecodeContext,
+  contextOf: () => DecodeContext,
   code: "invalid_json" | "invalid_frame",
   what: string,
   raw: unknown,
   issues?: unknown,
   value?: unknown,
 ): SessionEvent {
+  const context = contextOf();
   const frame = typeof raw === "string" ? raw.slice(0, MAX_QUOTED_CHARS) : `<${typeof raw}>`;
   const details: Record<string, unknown> = { frame };
   if (issues !== undefined) details.issues = issues;

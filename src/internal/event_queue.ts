@@ -17,8 +17,9 @@ export interface EventQueueOptions<T> {
 }
 
 /**
- * Items pushed by a producer and taken by one consumer with `next(signal)`. `close()` ends the
- * consumer after the queued items; `fail(error)` makes it throw after them.
+ * Items pushed by a producer and taken by one consumer with `next()`. `close()` ends the consumer
+ * after the queued items; `fail(error)` makes it throw once after them (then it is done, as a generator
+ * is). Calls to `next()` made before earlier ones settled are served in order.
  */
 export class EventQueue<T> {
   readonly #maxSize: number;
@@ -28,6 +29,8 @@ export class EventQueue<T> {
   #head = 0;
   #marker: T | undefined;
   #waiter: PromiseWithResolvers<IteratorResult<T, undefined>> | undefined;
+  /** Waiters beyond the first (rare: `next()` called again before the last one settled). */
+  #more: PromiseWithResolvers<IteratorResult<T, undefined>>[] = [];
   #ended: { error?: unknown; failed: boolean } | undefined;
   #dropped = 0;
 
@@ -55,9 +58,9 @@ export class EventQueue<T> {
   /** Adds an item; returns false when it was dropped (full or ended). */
   push(item: T): boolean {
     if (this.#ended) return false;
-    if (this.#waiter) {
-      const waiter = this.#waiter;
-      this.#waiter = undefined;
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = this.#more.shift();
       waiter.resolve({ done: false, value: item });
       return true;
     }
@@ -89,11 +92,34 @@ export class EventQueue<T> {
   #end(state: { error?: unknown; failed: boolean }): void {
     if (this.#ended) return;
     this.#ended = state;
-    const waiter = this.#waiter;
+    const waiters = this.#waiter ? [this.#waiter, ...this.#more] : [];
     this.#waiter = undefined;
-    if (!waiter) return;
-    if (state.failed) waiter.reject(state.error);
-    else waiter.resolve({ done: true, value: undefined });
+    this.#more = [];
+    for (const waiter of waiters) {
+      const result = this.#endResult();
+      if (result) waiter.reject(result.error);
+      else waiter.resolve({ done: true, value: undefined });
+    }
+  }
+
+  /** The error to throw once (then undefined: done), for a failed queue. */
+  #endResult(): { error: unknown } | undefined {
+    const ended = this.#ended;
+    if (!ended?.failed) return undefined;
+    ended.failed = false; // thrown once; later calls are done
+    return { error: ended.error };
+  }
+
+  /**
+   * Rejects every waiting `next()` with `error` without ending the queue (a listener's signal aborted);
+   * returns whether one was waiting.
+   */
+  interrupt(error: unknown): boolean {
+    const waiters = this.#waiter ? [this.#waiter, ...this.#more] : [];
+    this.#waiter = undefined;
+    this.#more = [];
+    for (const waiter of waiters) waiter.reject(error);
+    return waiters.length > 0;
   }
 
   /** Removes and returns every queued item. */
@@ -115,7 +141,7 @@ export class EventQueue<T> {
     this.#head = 0;
     const waiter = this.#waiter;
     if (!waiter) return;
-    this.#waiter = undefined;
+    this.#waiter = this.#more.shift();
     waiter.resolve({ done: false, value: this.take() as T });
   }
 
@@ -145,25 +171,16 @@ export class EventQueue<T> {
     return value;
   }
 
-  /** Waits for the next item; rejects with `signal.reason` when the signal aborts first. */
-  next(signal?: AbortSignal): Promise<IteratorResult<T, undefined>> {
+  /** Waits for the next item (see {@link interrupt} for cancelling a wait). */
+  next(): Promise<IteratorResult<T, undefined>> {
     if (this.size > 0) return Promise.resolve({ done: false, value: this.take() as T });
     if (this.#ended) {
-      return this.#ended.failed
-        ? Promise.reject(this.#ended.error)
-        : Promise.resolve({ done: true, value: undefined });
+      const failed = this.#endResult();
+      return failed ? Promise.reject(failed.error) : Promise.resolve({ done: true, value: undefined });
     }
-    if (this.#waiter) throw new Error("EventQueue has a single consumer; next() is already pending.");
-    if (signal?.aborted) return Promise.reject(signal.reason);
     const waiter = Promise.withResolvers<IteratorResult<T, undefined>>();
-    this.#waiter = waiter;
-    if (!signal) return waiter.promise;
-    const onAbort = () => {
-      if (this.#waiter !== waiter) return;
-      this.#waiter = undefined;
-      waiter.reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    return waiter.promise.finally(() => signal.removeEventListener("abort", onAbort));
+    if (this.#waiter) this.#more.push(waiter);
+    else this.#waiter = waiter;
+    return waiter.promise;
   }
 }

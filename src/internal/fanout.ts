@@ -53,10 +53,15 @@ export class Subscription {
   }
 
   /** The next wanted event: backlog first, then live ones. */
-  next(signal?: AbortSignal): Promise<IteratorResult<SessionEvent, undefined>> {
+  next(): Promise<IteratorResult<SessionEvent, undefined>> {
     const first = this.take();
     if (first !== undefined) return Promise.resolve({ done: false, value: first });
-    return this.#queue.next(signal);
+    return this.#queue.next();
+  }
+
+  /** Rejects a waiting `next()` with `error` (the listener's signal aborted); whether one was waiting. */
+  interrupt(error: unknown): boolean {
+    return this.#queue.interrupt(error);
   }
 
   /** @internal Drops waiting events that match `predicate`. */
@@ -86,6 +91,8 @@ export class Subscription {
 export class Fanout {
   readonly #backlog: EventQueue<SessionEvent>;
   readonly #subscriptions = new Set<Subscription>();
+  /** The same listeners as an array, rebuilt when they change: `deliver()` runs per event. */
+  #active: Subscription[] = [];
   readonly #sessionId: () => string;
   #terminated = false;
   #stopDeltas = false;
@@ -123,13 +130,19 @@ export class Fanout {
   /** Hands an event to every active listener, or to the backlog when there is none. */
   deliver(event: SessionEvent): void {
     if (this.#stopDeltas && event.type === "message_delta") return;
-    if (this.#subscriptions.size === 0) {
+    const active = this.#active;
+    if (active.length === 0) {
       this.#backlog.push(event);
       return;
     }
-    for (const subscription of this.#subscriptions) {
+    for (let i = 0; i < active.length; i++) {
+      const subscription = active[i]!;
       if (subscription.accepts(event)) subscription.queue.push(event);
     }
+  }
+
+  #changed(): void {
+    this.#active = [...this.#subscriptions];
   }
 
   /**
@@ -146,13 +159,17 @@ export class Fanout {
     });
     const subscription = new Subscription(this, prefix, queue, filter);
     if (this.#terminated) queue.close();
-    else this.#subscriptions.add(subscription);
+    else {
+      this.#subscriptions.add(subscription);
+      this.#changed();
+    }
     return subscription;
   }
 
   /** @internal A listener stopped; the last one hands back what it had not read. */
   unsubscribe(subscription: Subscription, unread: SessionEvent[]): void {
     this.#subscriptions.delete(subscription);
+    this.#changed();
     if (this.#subscriptions.size > 0 || unread.length === 0) return;
     this.#backlog.prepend(this.#stopDeltas ? unread.filter((e) => e.type !== "message_delta") : unread);
   }
@@ -161,12 +178,14 @@ export class Fanout {
   closeAll(): void {
     for (const subscription of this.#subscriptions) subscription.queue.close();
     this.#subscriptions.clear();
+    this.#changed();
   }
 
   /** Ends every active listener with `error` once it has read what was queued for it. */
   failAll(error: unknown): void {
     for (const subscription of this.#subscriptions) subscription.queue.fail(error);
     this.#subscriptions.clear();
+    this.#changed();
   }
 
   /** Marks the session terminated and ends every listener after what was queued. */

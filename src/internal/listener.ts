@@ -23,32 +23,38 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
   readonly #subscription: Subscription;
   readonly #connect: Connect;
   readonly #signal: AbortSignal | undefined;
+  readonly #onAbort: (() => void) | undefined;
+  /** Settles once the socket was opened for this listener (or opening failed in a way it reports). */
+  #connecting: Promise<void> | undefined;
   #connected = false;
   #finished = false;
-  /** The `next()` in flight, if any: calls are served one after another, as a generator would. */
-  #pending: Promise<Result> | undefined;
 
   /** Wraps a subscription made now; `connect` runs on the first `next()`. */
   constructor(subscription: Subscription, connect: Connect, signal: AbortSignal | undefined) {
     this.#subscription = subscription;
     this.#connect = connect;
     this.#signal = signal;
+    if (signal) {
+      // One listener per iterator, not one per wait: the hot path adds nothing for the signal.
+      // A waiting next() throws the reason now; otherwise the next call does.
+      this.#onAbort = () => {
+        if (this.#subscription.interrupt(signal.reason)) this.#finish();
+      };
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
   }
 
   /** The next event; `done` once the listener ended. */
   next(): Promise<Result> {
-    if (this.#pending) return this.#pending = this.#pending.then(() => this.#next(), () => this.#next());
-    if (this.#connected && !this.#finished && !this.#signal?.aborted) {
-      const event = this.#subscription.take();
-      if (event !== undefined) return Promise.resolve({ done: false, value: event });
+    if (this.#finished) return Promise.resolve(DONE);
+    if (this.#signal?.aborted) {
+      this.#finish();
+      return Promise.reject(this.#signal.reason);
     }
-    const pending = this.#next();
-    this.#pending = pending;
-    const clear = () => {
-      if (this.#pending === pending) this.#pending = undefined;
-    };
-    pending.then(clear, clear);
-    return pending;
+    if (!this.#connected) return this.#connectThenNext();
+    // The hot path: a queued event at once, else the queue's own wait, with nothing wrapped around it.
+    // A queue that ended (or failed, once) was already dropped by the fan-out; an abort is #onAbort's.
+    return this.#subscription.next() as Promise<Result>;
   }
 
   /** Ends this listener only (what `break` in `for await` calls). */
@@ -73,33 +79,29 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
     await this.return();
   }
 
-  async #next(): Promise<Result> {
-    if (this.#finished) return DONE;
+  async #connectThenNext(): Promise<Result> {
+    this.#connecting ??= this.#open();
+    await this.#connecting;
+    return await this.next();
+  }
+
+  async #open(): Promise<void> {
     try {
-      this.#signal?.throwIfAborted();
-      if (!this.#connected) {
-        try {
-          await this.#connect(this.#signal);
-        } catch (error) {
-          // The link ended right after it attached: the listener gets what came, then the error.
-          if (!this.#subscription.ended || this.#signal?.aborted) throw error;
-        }
-        this.#connected = true;
-        if (this.#finished) return DONE;
-      }
-      const result = await this.#subscription.next(this.#signal);
-      if (!result.done) return result;
+      await this.#connect(this.#signal);
     } catch (error) {
-      this.#finish();
-      throw error;
+      // The link ended right after it attached: the listener gets what came, then the error.
+      if (!this.#subscription.ended || this.#signal?.aborted) {
+        this.#finish();
+        throw error;
+      }
     }
-    this.#finish();
-    return DONE;
+    this.#connected = true;
   }
 
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#subscription.close();
   }
 }

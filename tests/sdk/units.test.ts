@@ -13,7 +13,7 @@ import { toBase64 } from "../../src/content.ts";
 import { request } from "../../src/http.ts";
 import { SERVER_EVENT_TYPES } from "../../src/generated/protocol_schema.ts";
 
-Deno.test("EventQueue: bounded, one overflow marker per episode, close and fail after queued items", async () => {
+Deno.test("EventQueue: bounded, one overflow marker per episode, close and fail (once) after queued items, waits in order", async () => {
   const queue = new EventQueue<string>({ maxSize: 2, onOverflow: (dropped) => `overflow(${dropped})` });
   assert.equal(queue.push("a"), true);
   assert.equal(queue.push("b"), true);
@@ -33,13 +33,26 @@ Deno.test("EventQueue: bounded, one overflow marker per episode, close and fail 
   closing.close();
   assert.deepEqual(await waiting, { done: true, value: undefined });
 
+  await assert.rejects(
+    queue.next().then((r) => assert.equal(r.done, true)).then(() => {
+      throw new Error("after failing once it is done");
+    }),
+    /after failing once it is done/,
+  );
+
   const aborting = new EventQueue<number>({ maxSize: 0 });
-  const controller = new AbortController();
-  const pending = aborting.next(controller.signal);
-  controller.abort(new Error("stop"));
+  const pending = aborting.next();
+  aborting.interrupt(new Error("stop"));
   await assert.rejects(pending, /stop/);
   aborting.push(1);
-  assert.equal((await aborting.next()).value, 1, "an aborted wait loses nothing");
+  assert.equal((await aborting.next()).value, 1, "an interrupted wait loses nothing");
+
+  const twice = new EventQueue<number>({ maxSize: 0 });
+  const first = twice.next();
+  const second = twice.next();
+  twice.push(1);
+  twice.push(2);
+  assert.deepEqual([(await first).value, (await second).value], [1, 2], "waits are served in order");
 });
 
 Deno.test("backoff: full jitter under an exponential bound, capped, with a floor", () => {
