@@ -13,7 +13,8 @@ import { round } from "./support/stats.ts";
 const ROOT = new URL("../", import.meta.url);
 const ENTRY = new URL("mod.ts", ROOT).pathname;
 const CONFIG = new URL("deno.json", ROOT).pathname;
-const TARGET_GZIP_BYTES = 25 * 1024;
+/** Issue 12: the client bundle, minified and gzipped, at most 15 KB. */
+const TARGET_GZIP_BYTES = 15 * 1024;
 const OUTFILE = "sdk.min.js";
 
 /** The gzipped size of `data` (CompressionStream, default level). */
@@ -166,7 +167,7 @@ function result(m: {
       {
         figure: "minified + gzip",
         value: bytes(m.gzip),
-        target: { text: "< 25 KB", met: m.gzip < TARGET_GZIP_BYTES },
+        target: { text: "≤ 15 KB", met: m.gzip <= TARGET_GZIP_BYTES },
       },
       {
         figure: "share of the minified bundle that is zod",
