@@ -59,7 +59,11 @@ async function measureEngine(engine: Engine, config: EngineCostConfig): Promise<
     let events = 0;
     let bytes = 0;
     for await (const event of session.listen({ signal, maxSize: 0 })) {
-      if (event.type === "message_posted") continue;
+      // The turn starts with its `thinking` status; what came before (the acknowledgement, the end of
+      // the previous turn) is not the stream being measured.
+      if (started === 0 && !(event.type === "participant_status" && event.data.status === "thinking")) {
+        continue;
+      }
       if (started === 0) started = performance.now();
       events++;
       bytes += frameBytes(event);

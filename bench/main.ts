@@ -63,7 +63,7 @@ const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> =
     measureDurability(mode === "full" ? { essays: 10, firstDeltas: 50 } : { essays: 2, firstDeltas: 10 }),
   engine: (mode) =>
     measureEngineCost(
-      mode === "full" ? { essays: 5, rounds: 3, firstDeltas: 30 } : { essays: 1, rounds: 2, firstDeltas: 5 },
+      mode === "full" ? { essays: 5, rounds: 5, firstDeltas: 30 } : { essays: 1, rounds: 2, firstDeltas: 5 },
     ),
   replay: (mode) =>
     measureReplayGrowth(
