@@ -66,7 +66,7 @@ function refuseReferences(init: object): void {
  *   mimeType: "text/plain",
  *   filename: "notes.txt",
  * });
- * console.log(notes.filename);
+ * if (notes.filename !== "notes.txt" || notes.mimeType !== "text/plain") throw new Error("unexpected");
  * ```
  */
 export class UserSessionMessage implements UserSessionMessageInit {

@@ -14,7 +14,7 @@
  * try {
  *   throw new VectorshiftError("Something failed; try again.");
  * } catch (error) {
- *   if (error instanceof VectorshiftError) console.log(error.message);
+ *   if (!(error instanceof VectorshiftError)) throw error;
  * }
  * ```
  */
@@ -59,7 +59,8 @@ const HINTS: Record<number, string> = {
  *   endpoint: "/v1/agents/missing",
  *   errorMessage: "No agent with id missing.",
  * });
- * console.log(error instanceof VectorshiftApiError, error.statusCode, error.endpoint);
+ * if (!(error instanceof VectorshiftApiError) || error.endpoint !== "/v1/agents/missing") throw new Error("unexpected");
+ * if (!error.message.includes("Check the id")) throw new Error("the message says what to do");
  * ```
  */
 export class VectorshiftApiError extends VectorshiftError {
@@ -96,7 +97,7 @@ export class VectorshiftApiError extends VectorshiftError {
  * @example
  * ```ts
  * import { ApiStatusError, VectorshiftApiError } from "@vectorshift/sdk";
- * console.log(ApiStatusError === VectorshiftApiError); // true
+ * if (ApiStatusError !== VectorshiftApiError) throw new Error("an alias");
  * ```
  */
 export const ApiStatusError: typeof VectorshiftApiError = VectorshiftApiError;
@@ -110,7 +111,7 @@ export type ApiStatusError = VectorshiftApiError;
  * ```ts
  * import { BadRequestError } from "@vectorshift/sdk";
  * const e = new BadRequestError({ statusCode: 400, method: "GET", endpoint: "/v1/agents", errorMessage: "bad limit" });
- * console.log(e.statusCode);
+ * if (e.statusCode !== 400) throw new Error("unexpected status");
  * ```
  */
 export class BadRequestError extends VectorshiftApiError {}
@@ -122,7 +123,7 @@ export class BadRequestError extends VectorshiftApiError {}
  * ```ts
  * import { AuthenticationError } from "@vectorshift/sdk";
  * const e = new AuthenticationError({ statusCode: 401, method: "GET", endpoint: "/v1/agents", errorMessage: "Invalid API key" });
- * console.log(e.message);
+ * if (!e.message.includes(e.errorMessage)) throw new Error("the message quotes the server");
  * ```
  */
 export class AuthenticationError extends VectorshiftApiError {}
@@ -134,7 +135,7 @@ export class AuthenticationError extends VectorshiftApiError {}
  * ```ts
  * import { PermissionDeniedError } from "@vectorshift/sdk";
  * const e = new PermissionDeniedError({ statusCode: 403, method: "GET", endpoint: "/v1/agents", errorMessage: "no" });
- * console.log(e.statusCode);
+ * if (e.statusCode !== 403) throw new Error("unexpected status");
  * ```
  */
 export class PermissionDeniedError extends VectorshiftApiError {}
@@ -146,7 +147,7 @@ export class PermissionDeniedError extends VectorshiftApiError {}
  * ```ts
  * import { NotFoundError } from "@vectorshift/sdk";
  * const e = new NotFoundError({ statusCode: 404, method: "GET", endpoint: "/v1/agents/x", errorMessage: "No agent x." });
- * console.log(e.errorMessage);
+ * if (!e.message.includes(e.errorMessage)) throw new Error("the message quotes the server");
  * ```
  */
 export class NotFoundError extends VectorshiftApiError {}
@@ -158,7 +159,7 @@ export class NotFoundError extends VectorshiftApiError {}
  * ```ts
  * import { ConflictError } from "@vectorshift/sdk";
  * const e = new ConflictError({ statusCode: 409, method: "POST", endpoint: "/v1/agents", errorMessage: "Name taken." });
- * console.log(e.statusCode);
+ * if (e.statusCode !== 409) throw new Error("unexpected status");
  * ```
  */
 export class ConflictError extends VectorshiftApiError {}
@@ -170,7 +171,7 @@ export class ConflictError extends VectorshiftApiError {}
  * ```ts
  * import { UnprocessableEntityError } from "@vectorshift/sdk";
  * const e = new UnprocessableEntityError({ statusCode: 422, method: "POST", endpoint: "/v1/agents", errorMessage: "name: required" });
- * console.log(e.errorMessage);
+ * if (!e.message.includes(e.errorMessage)) throw new Error("the message quotes the server");
  * ```
  */
 export class UnprocessableEntityError extends VectorshiftApiError {}
@@ -182,7 +183,7 @@ export class UnprocessableEntityError extends VectorshiftApiError {}
  * ```ts
  * import { RateLimitError } from "@vectorshift/sdk";
  * const e = new RateLimitError({ statusCode: 429, method: "GET", endpoint: "/v1/agents", errorMessage: "slow down" });
- * console.log(e.statusCode);
+ * if (e.statusCode !== 429) throw new Error("unexpected status");
  * ```
  */
 export class RateLimitError extends VectorshiftApiError {}
@@ -194,7 +195,7 @@ export class RateLimitError extends VectorshiftApiError {}
  * ```ts
  * import { InternalServerError } from "@vectorshift/sdk";
  * const e = new InternalServerError({ statusCode: 500, method: "GET", endpoint: "/v1/agents", errorMessage: "oops" });
- * console.log(e.statusCode);
+ * if (e.statusCode !== 500) throw new Error("unexpected status");
  * ```
  */
 export class InternalServerError extends VectorshiftApiError {}
@@ -206,7 +207,7 @@ export class InternalServerError extends VectorshiftApiError {}
  * ```ts
  * import { ApiConnectionError } from "@vectorshift/sdk";
  * const e = new ApiConnectionError("Could not reach http://127.0.0.1:1; is the engine running?");
- * console.log(e.message);
+ * if (!e.message.includes("engine running")) throw new Error("the message says what to check");
  * ```
  */
 export class ApiConnectionError extends VectorshiftError {}
@@ -218,7 +219,7 @@ export class ApiConnectionError extends VectorshiftError {}
  * ```ts
  * import { ApiConnectionError, ApiTimeoutError } from "@vectorshift/sdk";
  * const e = new ApiTimeoutError("GET /v1/agents timed out after 60000 ms.");
- * console.log(e instanceof ApiConnectionError); // true
+ * if (!(e instanceof ApiConnectionError)) throw new Error("a timeout is a connection error");
  * ```
  */
 export class ApiTimeoutError extends ApiConnectionError {}
@@ -230,7 +231,7 @@ export class ApiTimeoutError extends ApiConnectionError {}
  * ```ts
  * import { SessionError } from "@vectorshift/sdk";
  * const e = new SessionError("The send queue is full.", { sessionId: "ses_1" });
- * console.log(e.sessionId);
+ * if (e.sessionId === undefined) throw new Error("the error names the session");
  * ```
  */
 export class SessionError extends VectorshiftError {
@@ -269,19 +270,30 @@ export interface SessionErrorOptions extends ErrorOptions {
  * The session's WebSocket dropped and could not be re-established (or the session was disconnected
  * before an operation finished). The session may still live on the server: resume it by id.
  *
- * @example Resume after a drop
+ * @example Resume after a drop, from the last seq handled
  * ```ts
  * import { Session, SessionDisconnectedError } from "@vectorshift/sdk";
- * async function readAll(session: Session): Promise<Session | undefined> {
- *   try {
- *     for await (const event of session.listen()) console.log(event.type);
- *     return undefined;
- *   } catch (error) {
- *     if (!(error instanceof SessionDisconnectedError) || !error.sessionId) throw error;
- *     return new Session({ sessionId: error.sessionId }); // resume where the drop left off
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
+ * const engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const agent = await vs.Agent.new({ name: "Drop", llm_info: { provider: "simulator", model_id: "offline-simulator-1" } });
+ * const session = await agent.createSession({ reconnect: { maxRetries: 1, initialDelayMs: 1 } });
+ * await session.send("Hello!");
+ * let lastSeq = 0;
+ * let resumeFrom: Session | undefined;
+ * try {
+ *   for await (const event of session.listen()) {
+ *     lastSeq = event.seq;
+ *     if (event.type === "message_streaming") await engine.close(); // the engine goes away mid-answer
  *   }
+ * } catch (error) {
+ *   if (!(error instanceof SessionDisconnectedError) || !error.sessionId) throw error;
+ *   resumeFrom = new Session({ sessionId: error.sessionId, lastSeq }); // resume where the drop left off
  * }
- * console.log(typeof readAll);
+ * if (resumeFrom?.lastSeq !== lastSeq) throw new Error("the drop was reported with the session to resume");
+ * await session.disconnect();
  * ```
  */
 export class SessionDisconnectedError extends SessionError {}
@@ -293,7 +305,7 @@ export class SessionDisconnectedError extends SessionError {}
  * ```ts
  * import { SessionTerminatedError } from "@vectorshift/sdk";
  * const e = SessionTerminatedError.forSession("ses_1");
- * console.log(e.message);
+ * if (!e.message.includes("ses_1") || e.sessionId !== "ses_1") throw new Error("the message names the session");
  * ```
  */
 export class SessionTerminatedError extends SessionError {
@@ -314,7 +326,7 @@ export class SessionTerminatedError extends SessionError {
  * ```ts
  * import { SessionExpiredError } from "@vectorshift/sdk";
  * const e = SessionExpiredError.forSession("ses_1");
- * console.log(e.message);
+ * if (!e.message.includes("ses_1") || e.sessionId !== "ses_1") throw new Error("the message names the session");
  * ```
  */
 export class SessionExpiredError extends SessionError {
@@ -335,7 +347,7 @@ export class SessionExpiredError extends SessionError {
  * ```ts
  * import { SessionNotFoundError } from "@vectorshift/sdk";
  * const e = new SessionNotFoundError("No session ses_x; check the id.", { sessionId: "ses_x" });
- * console.log(e.sessionId);
+ * if (e.sessionId === undefined) throw new Error("the error names the session");
  * ```
  */
 export class SessionNotFoundError extends SessionError {}

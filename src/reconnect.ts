@@ -27,7 +27,7 @@ export type ReconnectPolicy = Required<ReconnectOptions>;
  * @example
  * ```ts
  * import { DEFAULT_RECONNECT } from "@vectorshift/sdk";
- * console.log(DEFAULT_RECONNECT); // { maxRetries: 8, initialDelayMs: 100, maxDelayMs: 5000, factor: 2 }
+ * if (DEFAULT_RECONNECT.maxRetries !== 8 || DEFAULT_RECONNECT.maxDelayMs !== 5000) throw new Error("unexpected");
  * ```
  */
 export const DEFAULT_RECONNECT: ReconnectPolicy = Object.freeze({

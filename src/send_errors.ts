@@ -66,7 +66,7 @@ export interface SessionRateLimitErrorOptions extends SessionErrorOptions {
  * ```ts
  * import { SessionRateLimitError } from "@vectorshift/sdk";
  * const e = new SessionRateLimitError("Too many frames.", { postId: "post_1", retryAfterMs: 250 });
- * console.log(e.code, e.retryAfterMs); // "rate_limited" 250
+ * if (e.code !== "rate_limited" || e.retryAfterMs !== 250) throw new Error("unexpected");
  * ```
  */
 export class SessionRateLimitError extends MessageRejectedError {

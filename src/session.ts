@@ -75,7 +75,7 @@ export class Session {
    * await using first = await demo.createSession();
    * await first.send("Hello!");
    * for await (const event of first.listen()) if (event.isComplete) break;
-   * console.log((await history(first.sessionId!)).length); // 2
+   * if ((await history(first.sessionId!)).length !== 2) throw new Error("the question and its answer");
    * ```
    */
   constructor(options: SessionOptions) {
@@ -177,7 +177,7 @@ export class Session {
    * await using first = await demo.createSession();
    * await first.connect();
    * await using again = await reattach(first);
-   * console.log(again.sessionId === first.sessionId); // true
+   * if (again.sessionId !== first.sessionId) throw new Error("the same session, attached again");
    * ```
    */
   disconnect(): Promise<void> {

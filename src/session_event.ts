@@ -20,7 +20,7 @@ export type SessionEventType = ServerEvent["type"];
  * ```ts
  * import { SessionEventType } from "@vectorshift/sdk";
  * const wanted = [SessionEventType.MESSAGE_DELTA, SessionEventType.MESSAGE_COMPLETE];
- * console.log(wanted); // ["message_delta", "message_complete"]
+ * if (wanted.join() !== "message_delta,message_complete") throw new Error("unexpected");
  * ```
  */
 export const SessionEventType: EnumObject<SessionEventType> = enumObject(SERVER_EVENT_TYPES);
@@ -35,7 +35,8 @@ export const SessionEventType: EnumObject<SessionEventType> = enumObject(SERVER_
  * function describe(event: SessionEvent): string {
  *   return event.type === UNKNOWN_EVENT_TYPE ? `newer event ${event.rawType}` : event.type;
  * }
- * console.log(typeof describe);
+ * const fromNewerEngine = { type: UNKNOWN_EVENT_TYPE, rawType: "summary_ready" } as SessionEvent;
+ * if (describe(fromNewerEngine) !== "newer event summary_ready") throw new Error("unexpected");
  * ```
  */
 export const UNKNOWN_EVENT_TYPE = "unknown" as const;
@@ -96,12 +97,26 @@ export type UnknownSessionEvent = SessionEventFields<typeof UNKNOWN_EVENT_TYPE, 
  * @example Narrow on the type
  * ```ts
  * import type { SessionEvent } from "@vectorshift/sdk";
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
  * function show(event: SessionEvent): string {
  *   if (event.type === "tool_result") return `${event.data.tool_name}: ${event.data.result}`;
  *   if (event.delta) return event.delta;
- *   return event.isComplete ? `\n${event.text}` : "";
+ *   return event.isComplete ? `|${event.text}` : "";
  * }
- * console.log(typeof show);
+ * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const agent = await vs.Agent.new({ name: "Show", llm_info: { provider: "simulator", model_id: "offline-simulator-1" } });
+ * await using session = await agent.createSession();
+ * await session.send("Hello!");
+ * let shown = "";
+ * for await (const event of session.listen()) {
+ *   shown += show(event);
+ *   if (event.isComplete) break;
+ * }
+ * const [streamed, final] = shown.split("|");
+ * if (streamed !== final) throw new Error("the deltas spell the final text");
  * ```
  */
 export type SessionEvent = KnownSessionEvent | UnknownSessionEvent;
@@ -227,10 +242,25 @@ export function sdkErrorEvent(
  * @example
  * ```ts
  * import { QUEUE_OVERFLOW_ERROR, type SessionEvent } from "@vectorshift/sdk";
+ * import * as vs from "@vectorshift/sdk";
+ * import { startEngine } from "@vectorshift/sdk/engine";
+ *
  * function lostSome(event: SessionEvent): boolean {
  *   return event.error === QUEUE_OVERFLOW_ERROR;
  * }
- * console.log(typeof lostSome);
+ * await using engine = await startEngine({ offlineModel: { tokensPerSecond: 0 } });
+ * vs.configure({ apiKey: engine.apiKey, baseUrl: engine.url });
+ * const agent = await vs.Agent.new({ name: "Slow", llm_info: { provider: "simulator", model_id: "offline-simulator-1" } });
+ * await using session = await agent.createSession();
+ * const slow = session.listen({ maxSize: 2 }); // receives from now on, but is not read during the turn
+ * await session.send("Hello!");
+ * for await (const event of session.listen()) if (event.isComplete) break;
+ * let overflowed = false;
+ * for await (const event of slow) {
+ *   overflowed ||= lostSome(event);
+ *   if (overflowed) break;
+ * }
+ * if (!overflowed) throw new Error("a listener two events deep lost some of the turn, and was told");
  * ```
  */
 export const QUEUE_OVERFLOW_ERROR = "subscriber queue overflow";

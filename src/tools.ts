@@ -16,7 +16,7 @@ export type AgentType = components["schemas"]["AgentType"];
  * @example
  * ```ts
  * import { AgentType } from "@vectorshift/sdk";
- * console.log(AgentType.CONVERSATIONAL); // "conversational"
+ * if (AgentType.CONVERSATIONAL !== "conversational") throw new Error("unexpected");
  * ```
  */
 export const AgentType: EnumObject<AgentType> = enumObject(restEnums.AgentType);
@@ -31,7 +31,7 @@ export type ToolApprovalConfig = components["schemas"]["ToolApprovalConfig"];
  * ```ts
  * import { ToolApprovalConfig } from "@vectorshift/sdk";
  * const tool = { name: "calc", tool_type: "calculator", approval_config: ToolApprovalConfig.REQUIRES_APPROVAL };
- * console.log(tool.approval_config); // "requires_approval"
+ * if (tool.approval_config !== "requires_approval") throw new Error("unexpected");
  * ```
  */
 export const ToolApprovalConfig: EnumObject<ToolApprovalConfig> = enumObject(restEnums.ToolApprovalConfig);
@@ -46,7 +46,7 @@ export type ToolInputType = components["schemas"]["ToolInputType"];
  * ```ts
  * import { ToolInputType } from "@vectorshift/sdk";
  * const inputs = { expression: { type: ToolInputType.DYNAMIC, description: "What to compute" } };
- * console.log(inputs.expression.type); // "dynamic"
+ * if (inputs.expression.type !== "dynamic") throw new Error("unexpected");
  * ```
  */
 export const ToolInputType: EnumObject<ToolInputType> = enumObject(restEnums.ToolInputType);
