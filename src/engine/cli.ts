@@ -13,6 +13,7 @@
 import { CliError, type CliSettings, helpText, parseCli } from "./cli_options.ts";
 import { DATABASE_FILE, type Engine, startEngine } from "./engine.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { PLAYGROUND_LINK_TTL_SECONDS, playgroundLink } from "./playground_link.ts";
 import { redactUrl } from "./store/redis_url.ts";
 import { SAMPLE_KNOWLEDGE_DOCUMENTS } from "./tools/sample_knowledge.ts";
 
@@ -107,6 +108,12 @@ if (import.meta.main) {
     console.log(`No VECTORSHIFT_API_KEY set; generated API key: ${engine.apiKey}`);
   } else {
     console.log(`Accepting ${keyCount} API key(s) from ${settings.apiKeysFrom}.`);
+  }
+  try {
+    const link = await playgroundLink(engine.url, engine.apiKey);
+    console.log(`Playground (the link holds a token valid ${PLAYGROUND_LINK_TTL_SECONDS / 60} min): ${link}`);
+  } catch (error) {
+    logger.warn("no playground link", { error: error instanceof Error ? error.message : String(error) });
   }
   logger.info("engine listening", {
     url: engine.url,

@@ -16,6 +16,7 @@ import { ConnectionGuard } from "./http/connection_guard.ts";
 import { errorResponse } from "./http/errors.ts";
 import { healthRoutes } from "./http/health.ts";
 import { knowledgeRoutes } from "./http/knowledge.ts";
+import { playgroundRoutes } from "./http/playground.ts";
 import { Router } from "./http/router.ts";
 import { sessionRoutes } from "./http/sessions.ts";
 import { tokenRoutes } from "./http/tokens.ts";
@@ -181,6 +182,7 @@ export async function startEngineWithStore(
     ...sessionRoutes(ctx, registry),
     ...knowledgeRoutes(ctx),
     ...tokenRoutes(ctx, auth),
+    ...playgroundRoutes(),
   ], { auth, limiter, metrics, log: resolved.log });
   const cors = new Cors(resolved.cors);
   const connections = new Set<Connection>();
