@@ -15,8 +15,8 @@
  *
  * @module
  */
-import type { SessionEvent } from "../session_event.ts";
 import { SessionDisconnectedError } from "../errors.ts";
+import type { SessionEvent } from "../session_event.ts";
 
 /** Resumes tried at one cursor before a gap is reported as an error. */
 export const MAX_GAP_RESYNCS = 3;
@@ -52,7 +52,7 @@ export class SeqGaps {
   classify(seq: number, cursor: number): SeqVerdict {
     if (seq <= cursor) return this.#reported.has(seq) ? "contradiction" : "seen";
     if (seq > Math.max(cursor, this.#skippedUpTo) + 1) return "gap";
-    this.#reported.delete(seq);
+    if (this.#reported.size > 0) this.#reported.delete(seq); // per event: skip the lookup when none
     return "next";
   }
 
