@@ -291,8 +291,10 @@ export class Session {
   }
 
   /**
-   * Streams the session's events. Events that arrived since the last listener ended come first.
-   * Several listeners at once each get every event. `break` ends only this listener; what it had not
+   * Streams the session's events, every one from the moment `listen()` is called (the socket opens on the
+   * first `next()`); events that arrived since the last listener ended come first. Every yielded `seq` is
+   * a safe resume cursor (see {@link Session.lastSeq}). Several listeners at once each get every event;
+   * end a listener you stop reading with `break` or `return()`. `break` ends only this listener; what it had not
    * read yet goes to the next `listen()` when no other listener is active. Ends normally on
    * `disconnect()` and after `session_terminated`; throws `SessionDisconnectedError` when reconnecting
    * failed (or when the engine's logged seqs skip ahead, or its handshake starts the replay past the
