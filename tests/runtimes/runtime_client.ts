@@ -1,7 +1,9 @@
 /**
  * The SDK client half of the runtime checks: run by Bun and by Node (runtimes without the Deno
- * namespace, Node through its built-in TypeScript type stripping) against an engine started by Deno. Credentials come from VECTORSHIFT_API_KEY / VECTORSHIFT_API_URL,
- * so the SDK's environment reader is exercised too. Prints one JSON line with what it observed and
+ * namespace, Node through its built-in TypeScript type stripping), and bundled for browsers in
+ * Chromium, against an engine started by Deno. Credentials come from VECTORSHIFT_API_KEY /
+ * VECTORSHIFT_API_URL (in Chromium from a `process.env` the page defines), so the SDK's environment
+ * reader is exercised too. Prints one JSON line with what it observed and
  * exits non-zero on any failure.
  */
 import {
@@ -25,7 +27,12 @@ async function untilComplete(session: Session): Promise<SessionEvent[]> {
 }
 
 function runtimeName(): string {
-  const global = globalThis as { Bun?: unknown; process?: { versions?: { node?: string } } };
+  const global = globalThis as {
+    Bun?: unknown;
+    process?: { versions?: { node?: string } };
+    navigator?: { userAgent?: string };
+  };
+  if (/Chrom(e|ium)\//.test(global.navigator?.userAgent ?? "")) return "chromium";
   if (typeof global.Bun === "object") return "bun";
   return global.process?.versions?.node ? "node" : "other";
 }
