@@ -203,9 +203,10 @@ export class Chat {
     };
     try {
       await session.send(text);
-      write(style.bold("agent> "));
       for await (const event of session.listen()) {
         if (event.type === "message_delta") {
+          // The answer starts on a line of its own, after the thinking and tool lines that led to it.
+          if (!midLine) write(style.bold("agent> "));
           write(event.delta ?? "");
           midLine = true;
           continue;
