@@ -110,7 +110,7 @@ if (import.meta.main) {
     console.log(`Accepting ${keyCount} API key(s) from ${settings.apiKeysFrom}.`);
   }
   try {
-    const link = await playgroundLink(engine.url, engine.apiKey);
+    const link = await playgroundLink(engine);
     console.log(`Playground (the link holds a token valid ${PLAYGROUND_LINK_TTL_SECONDS / 60} min): ${link}`);
   } catch (error) {
     logger.warn("no playground link", { error: error instanceof Error ? error.message : String(error) });

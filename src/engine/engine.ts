@@ -23,6 +23,7 @@ import { tokenRoutes } from "./http/tokens.ts";
 import { newApiKey } from "./ids.ts";
 import { Metrics } from "./metrics.ts";
 import { type EngineOptions, resolveOptions } from "./options.ts";
+import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, type TokenScope } from "./tokens.ts";
 import { selectProvider } from "./providers/select.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import { ClusterSessions } from "./cluster/cluster_sessions.ts";
@@ -51,6 +52,12 @@ export interface Engine {
    * sockets were closed.
    */
   dropSockets(sessionId: string): number;
+  /**
+   * Operator action: mints a scoped token for the organisation of the first key, as `POST /v1/tokens`
+   * does, without a request (for a server embedding the engine, and the playground link of the CLI).
+   * Throws a `RangeError` for a lifetime outside 10 s to 24 h.
+   */
+  mintToken(scope: TokenScope, ttlSeconds?: number): Promise<{ token: string; expiresAt: string }>;
   /**
    * Closes every socket with 1001 (frames still in flight are handled first), then stops generation
    * and the server. Idempotent.
@@ -275,6 +282,17 @@ export async function startEngineWithStore(
     apiKey: resolved.apiKeys[0] ?? "",
     apiKeys: resolved.apiKeys,
     dropSockets: (sessionId) => registry.dropSockets(sessionId),
+    mintToken: async (scope, ttlSeconds = DEFAULT_TTL_SECONDS) => {
+      if (!Number.isInteger(ttlSeconds) || ttlSeconds < MIN_TTL_SECONDS || ttlSeconds > MAX_TTL_SECONDS) {
+        throw new RangeError(
+          `mintToken: ttlSeconds must be a whole number from ${MIN_TTL_SECONDS} to ${MAX_TTL_SECONDS}, not ${ttlSeconds}.`,
+        );
+      }
+      const org = auth.lookup(resolved.apiKeys[0] ?? "")?.org ?? "";
+      const { token, claims } = await auth.mint(org, scope, ttlSeconds);
+      metrics.tokensMinted++;
+      return { token, expiresAt: new Date(claims.expiresAtMs).toISOString() };
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

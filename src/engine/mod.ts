@@ -16,6 +16,9 @@
  */
 export { type Engine, startEngine } from "./engine.ts";
 export type { EngineOptions, KnowledgeDocumentInput } from "./options.ts";
+export type { TokenRateLimit, TokenScope } from "./tokens.ts";
+/** The REST shapes (generated from `schema/openapi.json`), which the token types above name. */
+export type { components } from "../generated/rest.ts";
 export {
   createLogger,
   type LogFields,

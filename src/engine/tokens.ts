@@ -142,6 +142,12 @@ export class TokenSigner {
   ): Promise<{ token: string; claims: TokenClaims }> {
     const key = this.#keys.get(org);
     if (!key) throw new Error(`No signing key for organisation ${org}.`);
+    if (!parseScope(scope)) {
+      throw new RangeError(
+        "Invalid token scope: give exactly one of { agent_id } or { session_id } (an id of 1 to " +
+          `${MAX_SCOPE_ID_LENGTH} characters), or { organization: true }.`,
+      );
+    }
     const iat = Math.floor(this.#now() / 1000);
     const id = `tok_${crypto.randomUUID().replaceAll("-", "").slice(0, 24)}`;
     const payload = base64url(

@@ -1,21 +1,24 @@
 /**
  * REST: the browser playground. `GET /playground` serves the page, `/playground/app.js` and `app.css`
- * its code and style (from `playground/` in the package), and `/playground/sdk.js` the SDK itself
- * (`mod.ts`) bundled for browsers, built once per process on first request. The page holds no
+ * its code and style (`playground/` in the package, imported as text: part of the module graph, so
+ * serving them needs no read permission), and `/playground/sdk.js` the SDK itself (`mod.ts`) bundled
+ * for browsers, built once per process on first request. The page holds no
  * credential: the operator opens it with a scoped token in the URL fragment or pastes one in.
  *
  * @module
  */
+import APP_CSS from "../../../playground/app.css" with { type: "text" };
+import APP_JS from "../../../playground/app.js" with { type: "text" };
+import INDEX_HTML from "../../../playground/index.html" with { type: "text" };
 import { ApiError } from "./errors.ts";
 import type { Route } from "./router.ts";
 
-const PLAYGROUND = new URL("../../../playground/", import.meta.url);
 const SDK_ENTRY = new URL("../../../mod.ts", import.meta.url);
 
-const FILES: Readonly<Record<string, string>> = {
-  "index.html": "text/html; charset=utf-8",
-  "app.js": "text/javascript; charset=utf-8",
-  "app.css": "text/css; charset=utf-8",
+const FILES: Readonly<Record<string, { type: string; body: string }>> = {
+  "index.html": { type: "text/html; charset=utf-8", body: INDEX_HTML },
+  "app.js": { type: "text/javascript; charset=utf-8", body: APP_JS },
+  "app.css": { type: "text/css; charset=utf-8", body: APP_CSS },
 };
 
 /** Headers for every playground answer: no framing by other sites, nothing fetched from elsewhere. */
@@ -74,17 +77,15 @@ async function buildSdkBundle(): Promise<Bundle> {
 /** The playground routes; the SDK bundle is built on first request and kept. */
 export function playgroundRoutes(): Route[] {
   let bundle: Promise<Bundle> | undefined;
-  const file = async (name: string): Promise<Response> => {
-    const type = FILES[name];
-    if (type === undefined) {
+  const file = (name: string): Response => {
+    const found = FILES[name];
+    if (found === undefined) {
       throw new ApiError(
         404,
         `No playground file ${name.slice(0, 40)}; the files are ${Object.keys(FILES)}, sdk.js.`,
       );
     }
-    const response = await fetch(new URL(name, PLAYGROUND));
-    if (!response.ok) throw new Error(`playground/${name} could not be read (${response.status}).`);
-    return new Response(response.body, { headers: { "content-type": type, ...SECURITY_HEADERS } });
+    return new Response(found.body, { headers: { "content-type": found.type, ...SECURITY_HEADERS } });
   };
   return [
     { method: "GET", path: "/playground", auth: false, handler: () => file("index.html") },
@@ -93,7 +94,7 @@ export function playgroundRoutes(): Route[] {
       path: "/playground/:asset",
       auth: false,
       handler: async ({ params }) => {
-        if (params.asset !== "sdk.js") return await file(params.asset ?? "");
+        if (params.asset !== "sdk.js") return file(params.asset ?? "");
         bundle ??= buildSdkBundle();
         const built = await bundle;
         if ("problem" in built) {
