@@ -33,8 +33,8 @@ export interface ResolvedConfig {
   baseUrl: string;
 }
 
-/** Longest key the protocol accepts (`hello.api_key`). */
-const MAX_KEY_CHARS = 256;
+/** Longest key or token the protocol accepts (`hello.api_key`). */
+const MAX_KEY_CHARS = 512;
 
 /**
  * The API key to use now: the string, or what the provider returns (awaited). A provider that throws,

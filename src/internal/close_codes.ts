@@ -10,6 +10,7 @@ import {
   AuthenticationError,
   FrameTooLargeError,
   HandshakeRejectedError,
+  PermissionDeniedError,
   ProtocolVersionError,
   SessionExpiredError,
   SessionNotFoundError,
@@ -34,6 +35,22 @@ const FINAL: ReadonlyMap<number, FinalError> = new Map<number, FinalError>([
       method: "WS",
       endpoint: WS_ENDPOINT,
       errorMessage: `${message ?? "The API key was rejected by the engine"} (close 4001)`,
+    })],
+  [CloseCode.token_expired, (message) =>
+    new AuthenticationError({
+      statusCode: 401,
+      method: "WS",
+      endpoint: WS_ENDPOINT,
+      errorMessage: `${
+        message ?? "The token has expired"
+      } (close 4005); pass apiKey as a function that returns a fresh token, so reconnects mint a new one`,
+    })],
+  [CloseCode.forbidden, (message) =>
+    new PermissionDeniedError({
+      statusCode: 403,
+      method: "WS",
+      endpoint: WS_ENDPOINT,
+      errorMessage: `${message ?? "The token's scope does not cover this session or agent"} (close 4006)`,
     })],
   [CloseCode.unsupported_protocol_version, (message, sessionId) =>
     new ProtocolVersionError(
@@ -73,8 +90,12 @@ const FINAL: ReadonlyMap<number, FinalError> = new Map<number, FinalError>([
 
 const SLOW_DOWN: ReadonlySet<number> = new Set([CloseCode.rate_limited, CloseCode.store_unavailable]);
 
-/** Decides what a close code means: final (with its error) or worth a reconnect. */
-export function closeVerdict(code: number): CloseVerdict {
+/**
+ * Decides what a close code means: final (with its error) or worth a reconnect. An expired token
+ * (4005) is worth a reconnect only when `freshKey`: the API key is a function, asked again per attempt.
+ */
+export function closeVerdict(code: number, freshKey = false): CloseVerdict {
+  if (code === CloseCode.token_expired && freshKey) return { final: false, minDelayMs: 0 };
   const error = FINAL.get(code);
   if (error) return { final: true, error };
   return { final: false, minDelayMs: SLOW_DOWN.has(code) ? SLOW_DOWN_MS : 0 };

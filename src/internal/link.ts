@@ -107,6 +107,11 @@ export class SessionLink {
     return this.#cursor;
   }
 
+  /** True when the API key is a function: an expired token (4005) is replaced by reconnecting. */
+  get #freshKey(): boolean {
+    return typeof resolveConfig(this.#options.client).apiKey === "function";
+  }
+
   /** The error that ended the link, while it is idle because of it (cleared by the next `open()`). */
   get endedWith(): Error | undefined {
     return this.#state === "idle" ? this.#ended : undefined;
@@ -173,7 +178,7 @@ export class SessionLink {
   #firstAttachError(error: unknown): unknown {
     if (this.#life.signal.aborted) return this.#life.signal.reason;
     if (!(error instanceof ConnectFailure)) return error;
-    const verdict = closeVerdict(error.code);
+    const verdict = closeVerdict(error.code, this.#freshKey);
     if (verdict.final) return verdict.error(error.engineMessage, this.#sessionId);
     if (error.timedOut) {
       return new ApiTimeoutError(`${error.message} Check that ${this.#url} is a session engine.`, {
@@ -301,7 +306,7 @@ export class SessionLink {
   #onClose(info: CloseInfo, conn: Connection): void {
     if (this.#conn !== conn) return;
     this.#retire(conn);
-    const verdict = closeVerdict(info.code);
+    const verdict = closeVerdict(info.code, this.#freshKey);
     if (verdict.final) {
       this.#end(verdict.error(info.message ?? (info.reason || undefined), this.#sessionId));
       return;
@@ -320,7 +325,7 @@ export class SessionLink {
     const code = (await closed) ?? RESYNC_CLOSE_CODE;
     const signal = this.#life.signal;
     if (signal.aborted) throw signal.reason;
-    const verdict = closeVerdict(code);
+    const verdict = closeVerdict(code, this.#freshKey);
     if (verdict.final) {
       const final = verdict.error(undefined, this.#sessionId);
       this.#end(final);
@@ -357,7 +362,7 @@ export class SessionLink {
           lastProblem = error instanceof Error ? error.message : String(error);
           continue;
         }
-        const verdict = closeVerdict(error.code);
+        const verdict = closeVerdict(error.code, this.#freshKey);
         if (verdict.final) {
           const final = verdict.error(error.engineMessage, this.#sessionId);
           this.#end(final);

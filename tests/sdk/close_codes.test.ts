@@ -8,6 +8,7 @@ import {
   AuthenticationError,
   FrameTooLargeError,
   HandshakeRejectedError,
+  PermissionDeniedError,
   ProtocolVersionError,
   SessionDisconnectedError,
   SessionError,
@@ -21,6 +22,8 @@ import { newAgent, withEngine } from "./support.ts";
 
 const FINAL: [number, string, abstract new (...args: never[]) => Error][] = [
   [CloseCode.unauthorized, "unauthorized", AuthenticationError],
+  [CloseCode.token_expired, "token_expired", AuthenticationError],
+  [CloseCode.forbidden, "forbidden", PermissionDeniedError],
   [CloseCode.unsupported_protocol_version, "unsupported_protocol_version", ProtocolVersionError],
   [CloseCode.session_not_found, "not_found", SessionNotFoundError],
   [CloseCode.session_terminated, "session_terminated", SessionTerminatedError],
@@ -163,6 +166,27 @@ Deno.test("retries exhausted end listen() with SessionDisconnectedError naming t
     assert.ok(error instanceof SessionDisconnectedError, String(error));
     assert.equal(error.closeCode, 1011);
     assert.match(error.message, /lastSeq: 0/);
+  } finally {
+    await client.disconnect();
+    await server.close();
+  }
+});
+
+Deno.test("an expired token (4005) is final for a fixed key, and replaced by reconnecting when apiKey is a function", async () => {
+  const server = scriptedServer((socket, hello, n) => {
+    const key = (hello as unknown as { api_key: string }).api_key;
+    if (key === "token-1" && n > 1) return socket.close(CloseCode.token_expired, "token_expired");
+    socket.send(JSON.stringify(connected(hello.target.last_seq ?? 0)));
+    if (n === 1) setTimeout(() => socket.close(CloseCode.token_expired, "token_expired"), 5);
+  });
+  let minted = 0;
+  const client = session(server.baseUrl, { apiKey: () => `token-${++minted}` });
+  try {
+    await client.connect();
+    const deadline = Date.now() + 5000;
+    while (server.hellos.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(server.hellos.length, 2, "reconnected with a fresh token");
+    assert.equal((server.hellos[1] as unknown as { api_key: string }).api_key, "token-2");
   } finally {
     await client.disconnect();
     await server.close();
