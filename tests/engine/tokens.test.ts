@@ -251,3 +251,31 @@ Deno.test("a token minted with its own rate limit is held to it while its key st
   assert.equal(bad.status, 422);
   assert.match(String(bad.body.error), /rate_limit/);
 });
+
+Deno.test("a token's own rate limit holds its WebSocket frames too, while the key's sockets go on", async () => {
+  await using engine = await testEngine({ rateLimit: { framesPerSecond: 0.01, burst: 40 } });
+  const agent = await createAgent(engine);
+  const answer = await rest<Token>(engine, "POST", "/v1/tokens", {
+    scope: { agent_id: agent.id },
+    rate_limit: { per_second: 0.01, burst: 3 },
+  });
+  const { client } = await TestClient.connect(engine.url, answer.body.token, { agent_id: agent.id });
+  for (let i = 0; i < 5; i++) client.send({ type: "ping", nonce: `n${i}` });
+  // Refusals are sent as frames arrive, pongs once each frame is handled: wait for both.
+  let pongs = 0;
+  const events = await client.until((e) => (pongs += e.type === "pong" ? 1 : 0) === 3);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const limited = events.find((e) => e.type === "error");
+  assert.ok(limited?.type === "error" && limited.data.code === "rate_limited", JSON.stringify(events));
+  assert.ok((limited.data.retry_after_ms ?? 0) > 0);
+  const { body } = await rest<string>(engine, "GET", "/metrics", undefined, null);
+  const labels = `{org="${await orgOf(engine.apiKey)}",credential="token",token="${answer.body.token_id}"}`;
+  assert.ok(body.includes(`vectorshift_credential_admitted_total${labels} 3`), body);
+  assert.ok(body.includes(`vectorshift_credential_rate_limited_total${labels} 2`));
+  await client.close();
+  const { client: keyClient } = await TestClient.connect(engine.url, engine.apiKey, { agent_id: agent.id });
+  keyClient.send({ type: "ping", nonce: "key" });
+  const pong = await keyClient.next("pong");
+  assert.equal(pong.type, "pong");
+  await keyClient.close();
+});
