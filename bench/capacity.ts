@@ -16,7 +16,7 @@ import { essayAgent, readMetric } from "./support/engine_setup.ts";
 import type { EngineReady, MemoryReport } from "./support/engine_child.ts";
 import { cpuSeconds, openFileLimit, rssBytes } from "./support/proc.ts";
 import type { RawSession } from "./support/raw_client.ts";
-import { bytes, fmt, type MeasurementResult, ms, type Row } from "./support/report.ts";
+import { fmt, type MeasurementResult, ms, type Row } from "./support/report.ts";
 import { round, roundSummary, summarize } from "./support/stats.ts";
 import { closeAll, openSessions, Tally } from "./support/session_driver.ts";
 import { sleep } from "./support/timing.ts";

