@@ -77,8 +77,8 @@ try {
     "#events tr",
     (rows) =>
       rows.filter((row) => row.children.length === 3).map((row) => ({
-        seq: (row.children[0] as HTMLElement).innerText,
-        type: (row.children[1] as HTMLElement).innerText,
+        seq: row.children[0]?.textContent ?? "",
+        type: row.children[1]?.textContent ?? "",
       })),
   );
 

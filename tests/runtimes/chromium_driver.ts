@@ -31,7 +31,7 @@ const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }
 const browser = await launch();
 try {
   const tab = await browser.context.newPage();
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const report = new Promise<string>((resolve, reject) => {
     tab.on("console", (message) => {
       const text = message.text();
