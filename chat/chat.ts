@@ -46,6 +46,8 @@ export class Chat {
   #session: Session | undefined;
   /** Set while a turn runs: Ctrl-C cancels it instead of leaving. */
   #turn: Session | undefined;
+  /** Set once Ctrl-C cancelled the running turn: its deltas still in flight are not shown. */
+  #cancelled = false;
   /** Aborts a question asked during a turn (an approval) when Ctrl-C cancels the turn. */
   #question: AbortController | undefined;
   /** Sessions whose first `session_connected` was seen (later ones are reconnects). */
@@ -101,6 +103,7 @@ export class Chat {
       return;
     }
     this.#question?.abort();
+    this.#cancelled = true;
     write(this.#options.style.yellow("\n^C cancelling the turn...\n"));
     session.cancelTurn().catch((error) => this.#failed(error));
   }
@@ -204,6 +207,10 @@ export class Chat {
     try {
       await session.send(text);
       for await (const event of session.listen()) {
+        if (this.#cancelled) {
+          midLine = false; // the notice ended the line
+          if (event.type === "message_delta") continue;
+        }
         if (event.type === "message_delta") {
           // The answer starts on a line of its own, after the thinking and tool lines that led to it.
           if (!midLine) write(style.bold("agent> "));
@@ -235,6 +242,7 @@ export class Chat {
     } finally {
       this.#turn = undefined;
       this.#question = undefined;
+      this.#cancelled = false;
     }
   }
 
