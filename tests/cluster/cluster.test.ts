@@ -15,7 +15,14 @@ import {
 } from "../../mod.ts";
 import { type Cluster, CLUSTER_KEY, startCluster } from "../support/cluster.ts";
 import { redisTest } from "../support/redis_server.ts";
-import { ESSAY, newAgent, untilComplete } from "../lifecycle/support.ts";
+import {
+  assertRemembersBoston,
+  ESSAY,
+  introduceAlice,
+  newAgent,
+  untilComplete,
+  untilCompleteWith,
+} from "../lifecycle/support.ts";
 
 const RECONNECT = { initialDelayMs: 50, maxDelayMs: 500, maxRetries: 60 };
 
@@ -66,12 +73,18 @@ async function rest(url: string, path: string, init: RequestInit = {}): Promise<
 /** A cluster test fails (instead of hanging) when a guarantee breaks so that an event never comes. */
 const TEST_DEADLINE_MS = 60_000;
 
+/**
+ * Runs `fn` against a fresh cluster and stops it after. `persistentRedis` gives Redis a data directory
+ * (AOF, fsync always) so a restarted Redis keeps the data.
+ */
 async function withCluster(
   count: number,
   args: string[],
   fn: (cluster: Cluster) => Promise<void>,
+  { persistentRedis = false }: { persistentRedis?: boolean } = {},
 ): Promise<void> {
-  const cluster = await startCluster(count, args);
+  const dataDir = persistentRedis ? await Deno.makeTempDir({ prefix: "vectorshift-redis-" }) : undefined;
+  const cluster = await startCluster(count, args, dataDir === undefined ? {} : { dataDir });
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -84,7 +97,15 @@ async function withCluster(
   } finally {
     clearTimeout(timer);
     await cluster.dispose();
+    if (dataDir !== undefined) await Deno.remove(dataDir, { recursive: true });
   }
+}
+
+/** A session with memory on, created through `node` (which then runs it). */
+async function memorySession(cluster: Cluster, node: number | "proxy" = 0): Promise<Session> {
+  cluster.use(node);
+  const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
+  return await agent.createSession({ reconnect: RECONNECT });
 }
 
 redisTest("cluster: any node serves any session; every socket gets every event once, in order", async () => {
@@ -245,27 +266,18 @@ redisTest(
     await withCluster(2, ["--offline-tokens-per-second", "200"], async (cluster) => {
       // The balancer sends everyone to node 0 until it dies.
       cluster.proxy.retarget([cluster.nodes[0]!.url]);
-      cluster.use("proxy");
-      const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
-      await using session = await agent.createSession({ reconnect: RECONNECT });
-      await session.send("My name is Alice and I live in Boston.");
-      const events = await untilComplete(session);
+      await using session = await memorySession(cluster, "proxy");
+      const events = await introduceAlice(session);
       await session.send(ESSAY);
-      let deltas = 0;
-      for await (const event of session.listen({ maxSize: 0 })) {
-        events.push(event);
-        if (event.type === SessionEventType.MESSAGE_DELTA && ++deltas === 5) await cluster.kill(0);
-        if (event.isComplete) break;
-      }
+      events.push(
+        ...await untilCompleteWith(session, (deltas) => deltas === 5 ? cluster.kill(0) : undefined),
+      );
       assertGapFree(events, 1);
       const error = events.find((e) => e.type === SessionEventType.ERROR);
       assert.equal(error?.data.code, "turn_interrupted");
       assert.equal(events.at(-1)!.data.status, "error");
       // The survivor serves the next turn, with the session's memory.
-      await session.send("Where do I live?");
-      const answer = (await untilComplete(session)).at(-1)!;
-      assert.equal(answer.data.status, "complete");
-      assert.match(answer.text ?? "", /Boston/);
+      await assertRemembersBoston(session);
     });
   },
 );
@@ -273,21 +285,15 @@ redisTest(
 redisTest(
   "cluster: Redis restarted mid-session: 503 and close 1013 meanwhile, then everything recovers by itself",
   async () => {
-    const dataDir = await Deno.makeTempDir({ prefix: "vectorshift-redis-" });
-    const cluster = await startCluster(2, ["--offline-tokens-per-second", "2000"], { dataDir });
-    try {
-      cluster.use(0);
-      const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
-      await using session = await agent.createSession({ reconnect: RECONNECT });
-      await session.send("My name is Alice and I live in Boston.");
-      const first = await untilComplete(session);
+    await withCluster(2, ["--offline-tokens-per-second", "2000"], async (cluster) => {
+      await using session = await memorySession(cluster);
+      const first = await introduceAlice(session);
       const id = session.sessionId!;
 
       await cluster.redis.kill();
       const down = await rest(cluster.nodes[1]!.url, `/v1/sessions/${id}`);
       assert.equal(down.status, 503);
-      const body = await down.json();
-      assert.equal(body.code, "store_unavailable");
+      assert.equal((await down.json()).code, "store_unavailable");
       assert.equal(down.headers.get("retry-after"), "1");
       // A socket attaching meanwhile is closed with 1013 (the SDK would retry; this one gives up).
       cluster.use(1);
@@ -296,71 +302,48 @@ redisTest(
 
       await cluster.redis.restart();
       // The listening client reconnects by itself and the session goes on where it was.
-      await session.send("Where do I live?");
-      const answer = await untilComplete(session);
-      assert.match(answer.at(-1)!.text ?? "", /Boston/);
+      const answer = await assertRemembersBoston(session);
       assertGapFree([...first, ...answer], 1);
       const history = await (await rest(cluster.nodes[1]!.url, `/v1/sessions/${id}/messages`)).json();
       assert.equal(history.messages.length, 4);
-    } finally {
-      await cluster.dispose();
-      await Deno.remove(dataDir, { recursive: true });
-    }
+    }, { persistentRedis: true });
   },
 );
 
 redisTest(
   "cluster: Redis killed mid-answer: the turn ends interrupted once it is back, and the session goes on",
   async () => {
-    const dataDir = await Deno.makeTempDir({ prefix: "vectorshift-redis-" });
-    const cluster = await startCluster(2, ["--offline-tokens-per-second", "200"], { dataDir });
-    try {
-      cluster.use(0);
-      const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
-      await using session = await agent.createSession({ reconnect: RECONNECT });
-      await session.send("My name is Alice and I live in Boston.");
-      const events = await untilComplete(session);
+    await withCluster(2, ["--offline-tokens-per-second", "200"], async (cluster) => {
+      await using session = await memorySession(cluster);
+      const events = await introduceAlice(session);
       await session.send(ESSAY);
-      let deltas = 0;
-      for await (const event of session.listen({ maxSize: 0 })) {
-        events.push(event);
-        if (event.type === SessionEventType.MESSAGE_DELTA && ++deltas === 5) {
+      events.push(
+        ...await untilCompleteWith(session, async (deltas) => {
+          if (deltas !== 5) return;
           await cluster.redis.kill();
           await new Promise((resolve) => setTimeout(resolve, 300));
           await cluster.redis.restart();
-        }
-        if (event.isComplete) break;
-      }
+        }),
+      );
       assertGapFree(events, 1);
       assert.equal(events.find((e) => e.type === SessionEventType.ERROR)?.data.code, "turn_interrupted");
       assert.equal(events.at(-1)!.data.status, "error");
-      await session.send("Where do I live?");
-      const answer = (await untilComplete(session)).at(-1)!;
-      assert.equal(answer.data.status, "complete");
-      assert.match(answer.text ?? "", /Boston/);
-    } finally {
-      await cluster.dispose();
-      await Deno.remove(dataDir, { recursive: true });
-    }
+      await assertRemembersBoston(session);
+    }, { persistentRedis: true });
   },
 );
 
 redisTest("cluster: a node stopped with SIGTERM hands its sessions over at once", async () => {
   await withCluster(2, ["--offline-tokens-per-second", "2000", "--lease-ms", "30000"], async (cluster) => {
     cluster.proxy.retarget([cluster.nodes[0]!.url]);
-    cluster.use("proxy");
-    const agent = await newAgent("You are helpful.", { memory_config: { enable_session_memory: true } });
-    await using session = await agent.createSession({ reconnect: RECONNECT });
-    await session.send("My name is Alice and I live in Boston.");
-    await untilComplete(session);
+    await using session = await memorySession(cluster, "proxy");
+    await introduceAlice(session);
     cluster.proxy.retarget([cluster.nodes[1]!.url]);
     const stopped = await cluster.nodes[0]!.terminate();
     assert.equal(stopped.code, 0, stopped.log);
     // The lease (30 s here) was given back on the way out: node 1 runs the next turn at once.
     const started = performance.now();
-    await session.send("Where do I live?");
-    const answer = (await untilComplete(session)).at(-1)!;
-    assert.match(answer.text ?? "", /Boston/);
+    await assertRemembersBoston(session);
     assert.ok(performance.now() - started < 10_000, "no wait for the lease to expire");
   });
 });

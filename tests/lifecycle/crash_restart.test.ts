@@ -17,7 +17,14 @@ import {
 import { CliEngine } from "../support/cli_engine.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp_proxy.ts";
 import { seqProblem } from "../../conformance/invariants.ts";
-import { assertHolds, newAgent, untilComplete } from "./support.ts";
+import {
+  assertHolds,
+  assertRemembersBoston,
+  introduceAlice,
+  newAgent,
+  untilComplete,
+  untilCompleteWith,
+} from "./support.ts";
 
 const KEY = "vs-durable-test-key";
 const RECONNECT = { initialDelayMs: 50, maxDelayMs: 500, maxRetries: 40 };
@@ -71,17 +78,17 @@ Deno.test("SIGKILL mid-answer: listen() goes on gap-free, the turn ends interrup
   try {
     const agent = await newAgent("You are helpful.");
     await using session = await agent.createSession({ reconnect: RECONNECT });
-    await session.send("My name is Alice and I live in Boston.");
-    const first = await untilComplete(session);
+    const events = await introduceAlice(session);
 
     await session.send("Write a very long essay about the history of computing.");
-    const events: SessionEvent[] = [...first];
-    let deltas = 0;
-    for await (const event of session.listen({ maxSize: 0 })) {
-      events.push(event);
-      if (event.type === SessionEventType.MESSAGE_DELTA && ++deltas === 5) await setup.crashAndRestart();
-      if (event.isComplete) break;
-    }
+    let crashedAt = 0;
+    events.push(
+      ...await untilCompleteWith(session, async (deltas) => {
+        if (deltas !== 5) return;
+        crashedAt = deltas;
+        await setup.crashAndRestart();
+      }),
+    );
     assertGapFree(events);
     const interrupted = events.find((e) => e.type === SessionEventType.ERROR);
     assert.equal(
@@ -91,13 +98,10 @@ Deno.test("SIGKILL mid-answer: listen() goes on gap-free, the turn ends interrup
     );
     const complete = events.at(-1)!;
     assert.equal(complete.data.status, "error");
-    assert.ok(deltas >= 5, "the deltas sent before the crash were kept");
+    assert.equal(crashedAt, 5, "the deltas sent before the crash were kept");
 
     // The session stays usable, with its memory.
-    await session.send("Where do I live?");
-    const answer = (await untilComplete(session)).at(-1)!;
-    assert.equal(answer.data.status, "complete");
-    assert.match(answer.text ?? "", /Boston/);
+    await assertRemembersBoston(session);
 
     const history = await session.getMessages();
     assert.match(history[0]?.text ?? "", /Alice/);

@@ -51,6 +51,40 @@ export async function untilComplete(session: Session): Promise<SessionEvent[]> {
   throw new Error(`listen() ended before message_complete after ${events.length} events`);
 }
 
+/**
+ * Reads events until the turn's `message_complete`, calling `onDelta` with the count of deltas so far
+ * after each `message_delta` (to crash, kill or cancel something mid-answer); returns them all.
+ */
+export async function untilCompleteWith(
+  session: Session,
+  onDelta: (deltas: number) => Promise<void> | void,
+): Promise<SessionEvent[]> {
+  const events: SessionEvent[] = [];
+  let deltas = 0;
+  for await (const event of session.listen({ maxSize: 0 })) {
+    events.push(event);
+    if (event.type === "message_delta") await onDelta(++deltas);
+    if (event.isComplete) return events;
+  }
+  throw new Error(`listen() ended before message_complete after ${events.length} events`);
+}
+
+/** The first turn of the memory checks: the user says who they are and where they live. */
+export async function introduceAlice(session: Session): Promise<SessionEvent[]> {
+  await session.send("My name is Alice and I live in Boston.");
+  return await untilComplete(session);
+}
+
+/** Asks where the user lives; fails unless the turn completes with "Boston" (session memory kept). */
+export async function assertRemembersBoston(session: Session): Promise<SessionEvent[]> {
+  await session.send("Where do I live?");
+  const events = await untilComplete(session);
+  const answer = events.at(-1)!;
+  assert.equal(answer.data.status, "complete");
+  assert.match(answer.text ?? "", /Boston/);
+  return events;
+}
+
 /** Fails with the invariant's message when it found a problem. */
 export function assertHolds(problem: string | undefined): void {
   assert.equal(problem, undefined, problem ?? "");

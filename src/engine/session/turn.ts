@@ -167,8 +167,9 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
       await callTools(calls, 0);
     }
     announce();
-    scope.emit("message_complete", { text: fullText(), status: "complete", post_ids: postIds }, messageId);
+    // History first: a client that sees message_complete and reads the history finds the answer there.
     await save("complete");
+    scope.emit("message_complete", { text: fullText(), status: "complete", post_ids: postIds }, messageId);
   } catch (error) {
     const stop = stopOf(signal);
     if (stop?.kind === "shutdown" && paused.awaitingApproval) {
@@ -200,8 +201,8 @@ export async function runTurn(scope: TurnScope, input: TurnInput, signal: AbortS
     }
     announce();
     const status = stop && stop.kind !== "shutdown" ? "cancelled" : "error";
-    scope.emit("message_complete", { text: fullText(), status, post_ids: postIds }, messageId);
     await save("error");
+    scope.emit("message_complete", { text: fullText(), status, post_ids: postIds }, messageId);
   } finally {
     if (!suspended) {
       // The model keeps the user's posts and what it said, even when the turn did not complete.
