@@ -14,7 +14,7 @@ import { startEngineWithStore } from "../src/engine/engine.ts";
 import { MemoryStore } from "../src/engine/store/memory_store.ts";
 import { SqliteStore } from "../src/engine/store/sqlite_store.ts";
 import type { EngineStore } from "../src/engine/store/store.ts";
-import { essayAgent } from "./support/engine_setup.ts";
+import { essayAgent, timeFirstDeltas } from "./support/engine_setup.ts";
 import { fmt, type MeasurementResult, ms } from "./support/report.ts";
 import { round, roundSummary, summarize, type Summary } from "./support/stats.ts";
 import { deadline } from "./support/timing.ts";
@@ -89,17 +89,7 @@ async function measureStore(store: EngineStore, config: DurabilityConfig): Promi
   const commitMs = summarize(commits);
   const commitCount = commits.length;
 
-  const firstDeltas: number[] = [];
-  for (let i = 0; i < config.firstDeltas; i++) {
-    const sent = performance.now();
-    await session.send("Hello!", { signal });
-    let first = 0;
-    for await (const event of session.listen({ signal, maxSize: 0 })) {
-      if (first === 0 && event.type === "message_delta") first = performance.now() - sent;
-      if (event.isComplete) break;
-    }
-    firstDeltas.push(first);
-  }
+  const firstDeltas = await timeFirstDeltas(session, config.firstDeltas, signal);
   return {
     eventsPerSecond: events / seconds,
     events,

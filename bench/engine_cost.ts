@@ -19,7 +19,7 @@ import { type Agent, Session, type SessionEvent } from "../mod.ts";
 import { startEngine, startEngineWithStore } from "../src/engine/engine.ts";
 import type { Engine } from "../src/engine/mod.ts";
 import { SqliteStore } from "../src/engine/store/sqlite_store.ts";
-import { essayAgent } from "./support/engine_setup.ts";
+import { essayAgent, timeFirstDeltas } from "./support/engine_setup.ts";
 import { fmt, type MeasurementResult, ms } from "./support/report.ts";
 import { median, round, roundSummary, summarize, type Summary } from "./support/stats.ts";
 import { deadline, within } from "./support/timing.ts";
@@ -92,17 +92,7 @@ async function measureEngine(engine: Engine, config: EngineCostConfig): Promise<
     streaming.push(roundEvents / (streamingMs / 1000));
     withStart.push(roundEvents / (totalMs / 1000));
   }
-  const firstDeltas: number[] = [];
-  for (let i = 0; i < config.firstDeltas; i++) {
-    const sent = performance.now();
-    await session.send("Hello!", { signal });
-    let first = 0;
-    for await (const event of session.listen({ signal, maxSize: 0 })) {
-      if (first === 0 && event.type === "message_delta") first = performance.now() - sent;
-      if (event.isComplete) break;
-    }
-    firstDeltas.push(first);
-  }
+  const firstDeltas = await timeFirstDeltas(session, config.firstDeltas, signal);
   return {
     streamingPerSecond: median(streaming),
     withStartPerSecond: median(withStart),

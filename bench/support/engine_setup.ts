@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Agent, AgentType } from "../../mod.ts";
+import { Agent, AgentType, type Session } from "../../mod.ts";
 
 /** The instructions that make the offline simulator write a long (~1,600 token) essay every turn. */
 export const ESSAY_INSTRUCTIONS = "Write a very long essay about the history of computing.";
@@ -56,4 +56,24 @@ export async function sessionInfo(
     throw new Error(`GET session ${sessionId} answered ${response.status}: ${await response.text()}`);
   }
   return await response.json();
+}
+
+/** Times `count` lone posts from `send()` to their first `message_delta`, in ms each. */
+export async function timeFirstDeltas(
+  session: Session,
+  count: number,
+  signal: AbortSignal,
+): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const sent = performance.now();
+    await session.send("Hello!", { signal });
+    let first = 0;
+    for await (const event of session.listen({ signal, maxSize: 0 })) {
+      if (first === 0 && event.type === "message_delta") first = performance.now() - sent;
+      if (event.isComplete) break;
+    }
+    times.push(first);
+  }
+  return times;
 }
