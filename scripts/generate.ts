@@ -168,6 +168,9 @@ export async function generateAsyncApi(): Promise<string> {
   return JSON.stringify(asyncApiDocument(protocol, flattenAllOf(protocol)), null, 2) + "\n";
 }
 
+/** The events streamed once per token: their validators get an exact fast check (`protocolFastChecks`). */
+const HOT_DEFINITIONS = ["MessageDeltaEvent", "ThinkingEvent"];
+
 /** Builds every generated file in memory: name → formatted text. */
 export async function generate(): Promise<Map<string, string>> {
   const protocol = await readJson(protocolPath);
@@ -178,7 +181,12 @@ export async function generate(): Promise<Map<string, string>> {
     ["protocol_schema.ts", protocolConstants(flat)],
     [
       "protocol_validators.ts",
-      validatorModule(flat.$defs as Record<string, JsonSchema>, banner(protocolPath), new Set(["CloseCode"])),
+      validatorModule(
+        flat.$defs as Record<string, JsonSchema>,
+        banner(protocolPath),
+        new Set(["CloseCode"]),
+        HOT_DEFINITIONS,
+      ),
     ],
     ["rest.ts", await restTypes()],
     ["rest_schema.ts", restSchemas(openapi)],

@@ -115,7 +115,7 @@ class Emitter {
   #string(node: JsonSchema, v: string, p: string, path: string): string {
     const checks: string[] = [];
     if (node.format === "date-time") {
-      checks.push(`if (!DATE_TIME.test(${v})) o.push(issue(${p}, "invalid_format", "invalid datetime"));`);
+      checks.push(`if (!isDateTime(${v})) o.push(issue(${p}, "invalid_format", "invalid datetime"));`);
     } else if (node.format !== undefined) fail(path, `unsupported format ${String(node.format)}`);
     if (node.contentEncoding === "base64") {
       checks.push(`if (!isBase64(${v})) o.push(issue(${p}, "invalid_format", "invalid base64"));`);
@@ -211,6 +211,114 @@ class Emitter {
     return lines.join("\n");
   }
 
+  /**
+   * A boolean expression that is true exactly when {@link check} would report no issue for `v`: the
+   * same walk, stopped at the first problem and without building paths or messages. Objects get their
+   * own predicate function (`is_<hint>`), named in {@link predicates}.
+   */
+  test(node: JsonSchema, v: string, path: string): string {
+    if (typeof node.$ref === "string") return `${this.isFn(node.$ref.slice("#/$defs/".length))}(${v})`;
+    const union = (node.oneOf ?? node.anyOf) as JsonSchema[] | undefined;
+    if (union) return `(${union.map((branch) => this.test(branch, v, path)).join(" || ")})`;
+    if ("const" in node) return `${v} === ${JSON.stringify(node.const)}`;
+    if (Array.isArray(node.enum)) {
+      return `(${(node.enum as unknown[]).map((value) => `${v} === ${JSON.stringify(value)}`).join(" || ")})`;
+    }
+    const all: string[] = [];
+    switch (node.type) {
+      case "string":
+        all.push(`typeof ${v} === "string"`);
+        if (node.format === "date-time") all.push(`isDateTime(${v})`);
+        if (node.contentEncoding === "base64") all.push(`isBase64(${v})`);
+        if (typeof node.minLength === "number") all.push(`${v}.length >= ${node.minLength}`);
+        if (typeof node.maxLength === "number") all.push(`${v}.length <= ${node.maxLength}`);
+        if (typeof node.pattern === "string") all.push(`${this.pattern(node.pattern)}.test(${v})`);
+        break;
+      case "integer":
+      case "number":
+        all.push(
+          node.type === "integer"
+            ? `Number.isInteger(${v})`
+            : `typeof ${v} === "number" && Number.isFinite(${v})`,
+        );
+        if (typeof node.minimum === "number") all.push(`${v} >= ${node.minimum}`);
+        if (typeof node.maximum === "number") all.push(`${v} <= ${node.maximum}`);
+        break;
+      case "boolean":
+        all.push(`typeof ${v} === "boolean"`);
+        break;
+      case "array":
+        all.push(`Array.isArray(${v})`);
+        if (typeof node.minItems === "number") all.push(`${v}.length >= ${node.minItems}`);
+        if (typeof node.maxItems === "number") all.push(`${v}.length <= ${node.maxItems}`);
+        if (node.items !== undefined) {
+          all.push(`${v}.every((i: unknown) => ${this.test(node.items as JsonSchema, "i", `${path}_item`)})`);
+        }
+        break;
+      case "object":
+        return `${this.isObjectFn(node, path)}(${v})`;
+      default:
+        return "true";
+    }
+    return all.length === 1 ? all[0]! : `(${all.join(" && ")})`;
+  }
+
+  /** Names of the `$defs` entries with a predicate, and the predicate functions emitted so far. */
+  readonly predicates = new Map<string, string>();
+  readonly predicateFunctions: string[] = [];
+  #defs: Record<string, JsonSchema> = {};
+
+  /** Makes the `$defs` entries known to {@link isFn}. */
+  useDefs(defs: Record<string, JsonSchema>): void {
+    this.#defs = defs;
+  }
+
+  /** The predicate function of `$defs[name]` (emitted on first use). */
+  isFn(name: string): string {
+    let fn = this.predicates.get(name);
+    if (fn) return fn;
+    fn = `is${name}`;
+    this.predicates.set(name, fn);
+    const node = this.#defs[name] ?? fail(name, "unknown $ref");
+    const body = node.type === "object" && !("$ref" in node)
+      ? this.#objectTest(node, name)
+      : `return ${this.test(node, "x", name)};`;
+    this.predicateFunctions.push(`function ${fn}(x: any): boolean {\n${body}\n}`);
+    return fn;
+  }
+
+  isObjectFn(node: JsonSchema, hint: string): string {
+    const fn = `is_${hint.replace(/[^A-Za-z0-9_]/g, "_")}_${this.#counter++}`;
+    this.predicateFunctions.push(`function ${fn}(x: any): boolean {\n${this.#objectTest(node, hint)}\n}`);
+    return fn;
+  }
+
+  #objectTest(node: JsonSchema, path: string): string {
+    const properties = (node.properties ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((node.required ?? []) as string[]);
+    const lines = ["if (!isObject(x)) return false;"];
+    for (const [key, schema] of Object.entries(properties)) {
+      const child = `x[${JSON.stringify(key)}]`;
+      const test = this.test(schema, child, `${path}_${key}`);
+      lines.push(
+        required.has(key)
+          ? `if (${child} === undefined || !(${test})) return false;`
+          : `if (${child} !== undefined && !(${test})) return false;`,
+      );
+    }
+    const extra = node.additionalProperties;
+    if (extra === false) {
+      const allowed = Object.keys(properties).map((key) => `case ${JSON.stringify(key)}:`).join(" ");
+      lines.push(`for (const k in x) switch (k) { ${allowed} break; default: return false; }`);
+    } else if (typeof extra === "object" && extra !== null) {
+      lines.push(
+        `for (const k in x) if (!(${this.test(extra as JsonSchema, "x[k]", `${path}_value`)})) return false;`,
+      );
+    }
+    lines.push("return true;");
+    return lines.join("\n");
+  }
+
   /** Objects, unions and arrays of objects get their own function; simple checks are inlined. */
   #inline(node: JsonSchema, v: string, p: string, hint: string): string {
     if (node.type === "object" && !("$ref" in node)) return `${this.fn(node, hint)}(${v}, ${p}, o);`;
@@ -239,6 +347,16 @@ export interface Issue {
 }
 
 const DATE_TIME = /^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?:Z|[+-]\\d{2}:\\d{2})$/;
+
+/** The last string that passed {@link isDateTime}: events streamed within one millisecond share their \`ts\`. */
+let lastDateTime = "";
+
+function isDateTime(s: string): boolean {
+  if (s === lastDateTime) return true;
+  if (!DATE_TIME.test(s)) return false;
+  lastDateTime = s;
+  return true;
+}
 
 /**
  * Standard base64 with padding, checked in one pass: a regular expression with a repeated group
@@ -319,10 +437,17 @@ export function validatorModule(
   defs: Record<string, JsonSchema>,
   banner: string,
   skip: ReadonlySet<string>,
+  hot: readonly string[] = [],
 ): string {
   const emitter = new Emitter();
+  emitter.useDefs(defs);
   const names = Object.keys(defs).filter((name) => !skip.has(name)).sort();
   for (const name of names) emitter.define(name, defs[name]!, name);
+  const fast = [...hot].sort().map((name) => {
+    const type = ((defs[name]?.properties as Record<string, JsonSchema> | undefined)?.type)?.const;
+    if (typeof type !== "string") fail(name, "a hot definition needs a const type");
+    return [type, emitter.isFn(name)] as const;
+  });
   const patterns = [...emitter.patterns].map(([source, name]) =>
     `const ${name} = new RegExp(${JSON.stringify(source)});`
   );
@@ -333,6 +458,22 @@ export function validatorModule(
     ...patterns,
     "",
     ...emitter.functions,
+    "",
+    ...emitter.predicateFunctions,
+    "",
+    "/**",
+    " * An exact yes/no check of the hottest frames (the events streamed per token), by their `type`: true",
+    " * exactly when the validator of that type finds no issue, at a fraction of its cost; false for any",
+    " * other value (invalid, or of another type). Callers try this first and run the full validator only",
+    " * when it says no.",
+    " */",
+    "export function isHotFrame(x: any): boolean {",
+    '  if (typeof x !== "object" || x === null) return false;',
+    "  switch (x.type) {",
+    ...fast.map(([type, fn]) => `    case ${JSON.stringify(type)}: return ${fn}(x);`),
+    "    default: return false;",
+    "  }",
+    "}",
     "",
     "/**",
     " * A validator for every `$defs` entry of the protocol schema, by name: it returns the problems found",

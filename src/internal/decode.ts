@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { checkDefinition, isKnownEventType, validateServerEvent } from "../protocol/validate.ts";
+import {
+  checkDefinition,
+  isKnownEventType,
+  passesFastCheck,
+  validateServerEvent,
+} from "../protocol/validate.ts";
 import type { Envelope, ServerEvent } from "../generated/protocol.ts";
 import { fromServerEvent, sdkErrorEvent, type SessionEvent, unknownEvent } from "../session_event.ts";
 
@@ -34,6 +39,8 @@ export function decodeFrame(raw: unknown, context: () => DecodeContext): Session
   } catch (error) {
     return malformed(context, "invalid_json", `text that is not JSON (${String(error)})`, raw);
   }
+  // The per-token events: one exact check, no result objects (anything else takes the full path).
+  if (passesFastCheck(value)) return fromServerEvent(value);
   const type = typeOf(value);
   if (type !== undefined && !isKnownEventType(type)) {
     const envelope = checkDefinition<Envelope>("Envelope", value);

@@ -7,7 +7,7 @@
  */
 import type { ClientFrame, ServerEvent } from "../generated/protocol.ts";
 import { CLIENT_FRAME_TYPES, SERVER_EVENT_TYPES } from "../generated/protocol_schema.ts";
-import { protocolValidators } from "../generated/protocol_validators.ts";
+import { isHotFrame, protocolValidators } from "../generated/protocol_validators.ts";
 
 /** The outcome of a validation: the typed value, or a readable reason naming the field. */
 export type Validation<T> =
@@ -50,6 +50,16 @@ const serverDefs: ReadonlyMap<string, string> = new Map(
 const clientDefs: ReadonlyMap<string, string> = new Map(
   CLIENT_FRAME_TYPES.map((t) => [t, defName(t, "Frame")]),
 );
+
+/**
+ * True when `value` is a valid server event of a type streamed per token (`message_delta`, `thinking`),
+ * checked by a generated exact predicate; false means only "not decided here": run
+ * {@link validateServerEvent}. True exactly when the full validator finds no issue, so it needs no
+ * second look.
+ */
+export const passesFastCheck: (value: unknown) => value is ServerEvent = isHotFrame as (
+  value: unknown,
+) => value is ServerEvent;
 
 /** A type name from the wire as an error quotes it: a short prefix, never the whole of a huge string. */
 function shown(type: string): string {
@@ -94,6 +104,7 @@ export function validateServerEvent(value: unknown): Validation<ServerEvent> {
   if (type === undefined) {
     return fail("type", 'Event must be a JSON object with a string "type" field.');
   }
+  if (isHotFrame(value)) return { ok: true, value: value as ServerEvent };
   const def = serverDefs.get(type);
   if (def === undefined) {
     return fail(
