@@ -82,15 +82,101 @@ function unrecognized(path: string, keys: string[]): Issue {
   return issue(path, "unrecognized_keys", "unrecognized key" + (keys.length === 1 ? "" : "s") + ": " + shown);
 }
 
-type Check = (x: unknown, p: string, o: Issue[]) => void;
+type Node = any;
+
+const patterns = new Map<string, RegExp>();
+
+/** What a required property holds, for "expected X, received nothing". */
+function expected(n: Node): string {
+  if ("const" in n) return JSON.stringify(n.const);
+  if (n.$ref) return n.$ref;
+  if (n.enum) return n.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
+  if (n.oneOf || n.anyOf) return "one of the allowed shapes";
+  return n.type === "integer" ? "int" : String(n.type ?? "a value");
+}
+
+/** Pushes an issue to `o` for every way `x` (at path `p`) breaks schema node `n`. */
+function check(n: Node, x: any, p: string, o: Issue[]): void {
+  if (n.$ref) return check(DEFS[n.$ref], x, p, o);
+  const branches = n.oneOf ?? n.anyOf;
+  if (branches) return union(x, p, o, branches);
+  if ("const" in n) {
+    if (x !== n.const) o.push(issue(p, "invalid_value", "expected " + JSON.stringify(n.const)));
+    return;
+  }
+  if (n.enum) {
+    if (!n.enum.includes(x)) o.push(issue(p, "invalid_value", "expected " + expected(n)));
+    return;
+  }
+  switch (n.type) {
+    case "string":
+      if (typeof x !== "string") return void o.push(typeIssue(p, "string", x));
+      if (n.format && !isDateTime(x)) o.push(issue(p, "invalid_format", "invalid datetime"));
+      if (n.contentEncoding && !isBase64(x)) o.push(issue(p, "invalid_format", "invalid base64"));
+      if (x.length < n.minLength) {
+        o.push(issue(p, "too_small", "must have at least " + n.minLength + " characters"));
+      }
+      if (x.length > n.maxLength) {
+        o.push(issue(p, "too_big", "must have at most " + n.maxLength + " characters"));
+      }
+      if (n.pattern !== undefined) {
+        let re = patterns.get(n.pattern);
+        if (!re) patterns.set(n.pattern, re = new RegExp(n.pattern));
+        if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + n.pattern));
+      }
+      return;
+    case "integer":
+    case "number":
+      if (n.type === "integer" ? !Number.isInteger(x) : typeof x !== "number" || !Number.isFinite(x)) {
+        return void o.push(typeIssue(p, n.type === "integer" ? "int" : "number", x));
+      }
+      if (x < n.minimum) o.push(issue(p, "too_small", "must be >= " + n.minimum));
+      if (x > n.maximum) o.push(issue(p, "too_big", "must be <= " + n.maximum));
+      return;
+    case "boolean":
+      if (typeof x !== "boolean") o.push(typeIssue(p, "boolean", x));
+      return;
+    case "array":
+      if (!Array.isArray(x)) return void o.push(typeIssue(p, "array", x));
+      if (x.length < n.minItems) o.push(issue(p, "too_small", "must have at least " + n.minItems + " items"));
+      if (x.length > n.maxItems) o.push(issue(p, "too_big", "must have at most " + n.maxItems + " items"));
+      if (n.items) {
+        for (let i = 0; i < x.length && o.length < MAX_ISSUES; i++) check(n.items, x[i], join(p, i), o);
+      }
+      return;
+    case "object":
+      return object(n, x, p, o);
+  }
+}
+
+function object(n: Node, x: any, p: string, o: Issue[]): void {
+  if (!isObject(x)) return void o.push(typeIssue(p, "object", x));
+  const properties = n.properties ?? {};
+  const required: string[] = n.required ?? [];
+  for (const k in properties) {
+    if (x[k] !== undefined) check(properties[k], x[k], join(p, k), o);
+    else if (required.includes(k)) o.push(missing(p, k, expected(properties[k])));
+  }
+  const extra = n.additionalProperties;
+  if (extra === false) {
+    let unknown: string[] | undefined;
+    for (const k in x) if (!Object.hasOwn(properties, k)) (unknown ??= []).push(k);
+    if (unknown) o.push(unrecognized(p, unknown));
+  } else if (typeof extra === "object") {
+    for (const k in x) {
+      if (o.length >= MAX_ISSUES) break;
+      check(extra, x[k], join(p, k), o);
+    }
+  }
+}
 
 /** Passes when one branch passes; otherwise reports the branch that came closest, or no branch. */
-function union(x: unknown, p: string, o: Issue[], branches: Check[]): void {
+function union(x: unknown, p: string, o: Issue[], branches: Node[]): void {
   let best: Issue[] | undefined;
   let tie = false;
   for (const branch of branches) {
     const found: Issue[] = [];
-    branch(x, p, found);
+    check(branch, x, p, found);
     if (found.length === 0) return;
     if (!best || found.length < best.length) {
       best = found;
@@ -101,2714 +187,673 @@ function union(x: unknown, p: string, o: Issue[], branches: Check[]): void {
   else o.push(...best);
 }
 
-function ApprovalRequestEvent_data_arguments_1(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-}
-function ApprovalRequestEvent_data_0(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["request_id"] === undefined) o.push(missing(p, "request_id", "string"));
-  else {
-    if (typeof x["request_id"] !== "string") {
-      o.push(typeIssue(join(p, "request_id"), "string", x["request_id"]));
-    }
-  }
-  if (x["call_id"] === undefined) o.push(missing(p, "call_id", "string"));
-  else {
-    if (typeof x["call_id"] !== "string") o.push(typeIssue(join(p, "call_id"), "string", x["call_id"]));
-  }
-  if (x["tool_name"] === undefined) o.push(missing(p, "tool_name", "string"));
-  else {
-    if (typeof x["tool_name"] !== "string") o.push(typeIssue(join(p, "tool_name"), "string", x["tool_name"]));
-  }
-  if (x["tool_id"] === undefined) o.push(missing(p, "tool_id", "string"));
-  else {
-    if (typeof x["tool_id"] !== "string") o.push(typeIssue(join(p, "tool_id"), "string", x["tool_id"]));
-  }
-  if (x["tool_type"] === undefined) o.push(missing(p, "tool_type", "string"));
-  else {
-    if (typeof x["tool_type"] !== "string") o.push(typeIssue(join(p, "tool_type"), "string", x["tool_type"]));
-  }
-  if (x["arguments"] === undefined) o.push(missing(p, "arguments", "object"));
-  else {
-    ApprovalRequestEvent_data_arguments_1(x["arguments"], join(p, "arguments"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "request_id":
-      case "call_id":
-      case "tool_name":
-      case "tool_id":
-      case "tool_type":
-      case "arguments":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ApprovalRequestEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"approval_request"'));
-  else {
-    if (x["type"] !== "approval_request") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "approval_request"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ApprovalRequestEvent_data_0(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ApprovalResponseFrame_confirm_2(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-}
-function ApprovalResponseFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"approval_response"'));
-  else {
-    if (x["type"] !== "approval_response") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "approval_response"'));
-    }
-  }
-  if (x["request_id"] === undefined) o.push(missing(p, "request_id", "string"));
-  else {
-    if (typeof x["request_id"] !== "string") {
-      o.push(typeIssue(join(p, "request_id"), "string", x["request_id"]));
-    } else {
-      if (x["request_id"].length < 1) {
-        o.push(issue(join(p, "request_id"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["request_id"].length > 128) {
-        o.push(issue(join(p, "request_id"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  if (x["approved"] === undefined) o.push(missing(p, "approved", "boolean"));
-  else {
-    if (typeof x["approved"] !== "boolean") o.push(typeIssue(join(p, "approved"), "boolean", x["approved"]));
-  }
-  if (x["confirm"] !== undefined) {
-    ApprovalResponseFrame_confirm_2(x["confirm"], join(p, "confirm"), o);
-  }
-  if (x["deny_reason"] !== undefined) {
-    if (typeof x["deny_reason"] !== "string") {
-      o.push(typeIssue(join(p, "deny_reason"), "string", x["deny_reason"]));
-    } else {
-      if (x["deny_reason"].length > 4000) {
-        o.push(issue(join(p, "deny_reason"), "too_big", "must have at most 4000 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "request_id":
-      case "approved":
-      case "confirm":
-      case "deny_reason":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function CancelTurnFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"cancel_turn"'));
-  else {
-    if (x["type"] !== "cancel_turn") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "cancel_turn"'));
-    }
-  }
-  if (x["reason"] !== undefined) {
-    if (typeof x["reason"] !== "string") o.push(typeIssue(join(p, "reason"), "string", x["reason"]));
-    else {
-      if (x["reason"].length > 1000) {
-        o.push(issue(join(p, "reason"), "too_big", "must have at most 1000 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "reason":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ClientFrame_or0_3(x: any, p: string, o: Issue[]): void {
-  HelloFrame(x, p, o);
-}
-function ClientFrame_or1_4(x: any, p: string, o: Issue[]): void {
-  PostFrame(x, p, o);
-}
-function ClientFrame_or2_5(x: any, p: string, o: Issue[]): void {
-  PostBatchFrame(x, p, o);
-}
-function ClientFrame_or3_6(x: any, p: string, o: Issue[]): void {
-  ApprovalResponseFrame(x, p, o);
-}
-function ClientFrame_or4_7(x: any, p: string, o: Issue[]): void {
-  CancelTurnFrame(x, p, o);
-}
-function ClientFrame_or5_8(x: any, p: string, o: Issue[]): void {
-  TerminateFrame(x, p, o);
-}
-function ClientFrame_or6_9(x: any, p: string, o: Issue[]): void {
-  PingFrame(x, p, o);
-}
-function ClientFrame(x: any, p: string, o: Issue[]): void {
-  union(x, p, o, [
-    ClientFrame_or0_3,
-    ClientFrame_or1_4,
-    ClientFrame_or2_5,
-    ClientFrame_or3_6,
-    ClientFrame_or4_7,
-    ClientFrame_or5_8,
-    ClientFrame_or6_9,
-  ]);
-}
-function ContentPart_or0_10(x: any, p: string, o: Issue[]): void {
-  TextContent(x, p, o);
-}
-function ContentPart_or1_11(x: any, p: string, o: Issue[]): void {
-  FileContent(x, p, o);
-}
-function ContentPart(x: any, p: string, o: Issue[]): void {
-  union(x, p, o, [ContentPart_or0_10, ContentPart_or1_11]);
-}
-function Envelope_data_12(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-}
-function Envelope(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", "string"));
-  else {
-    if (typeof x["type"] !== "string") o.push(typeIssue(join(p, "type"), "string", x["type"]));
-    else {
-      if (x["type"].length < 1) {
-        o.push(issue(join(p, "type"), "too_small", "must have at least 1 characters"));
-      }
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    Envelope_data_12(x["data"], join(p, "data"), o);
-  }
-}
-function ErrorCode(x: any, p: string, o: Issue[]): void {
-  if (
-    x !== "invalid_json" && x !== "invalid_frame" && x !== "unknown_frame_type" &&
-    x !== "handshake_required" && x !== "already_connected" && x !== "unauthorized" &&
-    x !== "token_expired" && x !== "forbidden" && x !== "unsupported_protocol_version" && x !== "not_found" &&
-    x !== "session_terminated" && x !== "frame_too_large" && x !== "message_too_large" &&
-    x !== "rate_limited" && x !== "approval_not_found" && x !== "approval_already_resolved" &&
-    x !== "turn_failed" && x !== "provider_error" && x !== "provider_auth_failed" &&
-    x !== "provider_rate_limited" && x !== "provider_overloaded" && x !== "model_not_found" &&
-    x !== "tool_error" && x !== "subscriber_queue_overflow" && x !== "limit_exceeded" &&
-    x !== "idempotency_conflict" && x !== "session_expired" && x !== "turn_interrupted" &&
-    x !== "store_unavailable" && x !== "internal"
-  ) {
-    o.push(
-      issue(
-        p,
-        "invalid_value",
-        'expected "invalid_json" | "invalid_frame" | "unknown_frame_type" | "handshake_required" | "already_connected" | "unauthorized" | "token_expired" | "forbidden" | "unsupported_protocol_version" | "not_found" | "session_terminated" | "frame_too_large" | "message_too_large" | "rate_limited" | "approval_not_found" | "approval_already_resolved" | "turn_failed" | "provider_error" | "provider_auth_failed" | "provider_rate_limited" | "provider_overloaded" | "model_not_found" | "tool_error" | "subscriber_queue_overflow" | "limit_exceeded" | "idempotency_conflict" | "session_expired" | "turn_interrupted" | "store_unavailable" | "internal"',
-      ),
-    );
-  }
-}
-function ErrorEvent_data_details_14(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-}
-function ErrorEvent_data_13(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["error"] === undefined) o.push(missing(p, "error", "string"));
-  else {
-    if (typeof x["error"] !== "string") o.push(typeIssue(join(p, "error"), "string", x["error"]));
-  }
-  if (x["code"] === undefined) o.push(missing(p, "code", "ErrorCode"));
-  else {
-    ErrorCode(x["code"], join(p, "code"), o);
-  }
-  if (x["fatal"] !== undefined) {
-    if (typeof x["fatal"] !== "boolean") o.push(typeIssue(join(p, "fatal"), "boolean", x["fatal"]));
-  }
-  if (x["post_id"] !== undefined) {
-    if (typeof x["post_id"] !== "string") o.push(typeIssue(join(p, "post_id"), "string", x["post_id"]));
-  }
-  if (x["batch_id"] !== undefined) {
-    if (typeof x["batch_id"] !== "string") o.push(typeIssue(join(p, "batch_id"), "string", x["batch_id"]));
-  }
-  if (x["request_id"] !== undefined) {
-    if (typeof x["request_id"] !== "string") {
-      o.push(typeIssue(join(p, "request_id"), "string", x["request_id"]));
-    }
-  }
-  if (x["retry_after_ms"] !== undefined) {
-    if (!Number.isInteger(x["retry_after_ms"])) {
-      o.push(typeIssue(join(p, "retry_after_ms"), "int", x["retry_after_ms"]));
-    } else {
-      if (x["retry_after_ms"] < 0) o.push(issue(join(p, "retry_after_ms"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["details"] !== undefined) {
-    ErrorEvent_data_details_14(x["details"], join(p, "details"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "error":
-      case "code":
-      case "fatal":
-      case "post_id":
-      case "batch_id":
-      case "request_id":
-      case "retry_after_ms":
-      case "details":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ErrorEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"error"'));
-  else {
-    if (x["type"] !== "error") o.push(issue(join(p, "type"), "invalid_value", 'expected "error"'));
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ErrorEvent_data_13(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ExistingSessionTarget(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    } else {
-      if (x["session_id"].length < 1) {
-        o.push(issue(join(p, "session_id"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["session_id"].length > 128) {
-        o.push(issue(join(p, "session_id"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  if (x["last_seq"] !== undefined) {
-    if (!Number.isInteger(x["last_seq"])) o.push(typeIssue(join(p, "last_seq"), "int", x["last_seq"]));
-    else {
-      if (x["last_seq"] < 0) o.push(issue(join(p, "last_seq"), "too_small", "must be >= 0"));
-      if (x["last_seq"] > 9007199254740991) {
-        o.push(issue(join(p, "last_seq"), "too_big", "must be <= 9007199254740991"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "session_id":
-      case "last_seq":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function FileContent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["kind"] === undefined) o.push(missing(p, "kind", '"file"'));
-  else {
-    if (x["kind"] !== "file") o.push(issue(join(p, "kind"), "invalid_value", 'expected "file"'));
-  }
-  if (x["mime_type"] === undefined) o.push(missing(p, "mime_type", "string"));
-  else {
-    if (typeof x["mime_type"] !== "string") o.push(typeIssue(join(p, "mime_type"), "string", x["mime_type"]));
-    else {
-      if (x["mime_type"].length < 1) {
-        o.push(issue(join(p, "mime_type"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["mime_type"].length > 255) {
-        o.push(issue(join(p, "mime_type"), "too_big", "must have at most 255 characters"));
-      }
-    }
-  }
-  if (x["filename"] !== undefined) {
-    if (typeof x["filename"] !== "string") o.push(typeIssue(join(p, "filename"), "string", x["filename"]));
-    else {
-      if (x["filename"].length > 255) {
-        o.push(issue(join(p, "filename"), "too_big", "must have at most 255 characters"));
-      }
-    }
-  }
-  if (x["data_base64"] === undefined) o.push(missing(p, "data_base64", "string"));
-  else {
-    if (typeof x["data_base64"] !== "string") {
-      o.push(typeIssue(join(p, "data_base64"), "string", x["data_base64"]));
-    } else {
-      if (!isBase64(x["data_base64"])) {
-        o.push(issue(join(p, "data_base64"), "invalid_format", "invalid base64"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "kind":
-      case "mime_type":
-      case "filename":
-      case "data_base64":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function HelloFrame_client_15(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["name"] !== undefined) {
-    if (typeof x["name"] !== "string") o.push(typeIssue(join(p, "name"), "string", x["name"]));
-    else {
-      if (x["name"].length > 128) {
-        o.push(issue(join(p, "name"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  if (x["version"] !== undefined) {
-    if (typeof x["version"] !== "string") o.push(typeIssue(join(p, "version"), "string", x["version"]));
-    else {
-      if (x["version"].length > 128) {
-        o.push(issue(join(p, "version"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "name":
-      case "version":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function HelloFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"hello"'));
-  else {
-    if (x["type"] !== "hello") o.push(issue(join(p, "type"), "invalid_value", 'expected "hello"'));
-  }
-  if (x["protocol_version"] === undefined) o.push(missing(p, "protocol_version", "int"));
-  else {
-    if (!Number.isInteger(x["protocol_version"])) {
-      o.push(typeIssue(join(p, "protocol_version"), "int", x["protocol_version"]));
-    } else {
-      if (x["protocol_version"] < 1) o.push(issue(join(p, "protocol_version"), "too_small", "must be >= 1"));
-    }
-  }
-  if (x["api_key"] === undefined) o.push(missing(p, "api_key", "string"));
-  else {
-    if (typeof x["api_key"] !== "string") o.push(typeIssue(join(p, "api_key"), "string", x["api_key"]));
-    else {
-      if (x["api_key"].length < 1) {
-        o.push(issue(join(p, "api_key"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["api_key"].length > 512) {
-        o.push(issue(join(p, "api_key"), "too_big", "must have at most 512 characters"));
-      }
-    }
-  }
-  if (x["target"] === undefined) o.push(missing(p, "target", "SessionTarget"));
-  else {
-    SessionTarget(x["target"], join(p, "target"), o);
-  }
-  if (x["client"] !== undefined) {
-    HelloFrame_client_15(x["client"], join(p, "client"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "protocol_version":
-      case "api_key":
-      case "target":
-      case "client":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessageCompleteEvent_data_post_ids_item_17(x: any, p: string, o: Issue[]): void {
-  if (typeof x !== "string") o.push(typeIssue(p, "string", x));
-}
-function MessageCompleteEvent_data_16(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["text"] === undefined) o.push(missing(p, "text", "string"));
-  else {
-    if (typeof x["text"] !== "string") o.push(typeIssue(join(p, "text"), "string", x["text"]));
-  }
-  if (x["status"] === undefined) o.push(missing(p, "status", '"complete" | "error" | "cancelled"'));
-  else {
-    if (x["status"] !== "complete" && x["status"] !== "error" && x["status"] !== "cancelled") {
-      o.push(issue(join(p, "status"), "invalid_value", 'expected "complete" | "error" | "cancelled"'));
-    }
-  }
-  if (x["post_ids"] === undefined) o.push(missing(p, "post_ids", "array"));
-  else {
-    if (!Array.isArray(x["post_ids"])) o.push(typeIssue(join(p, "post_ids"), "array", x["post_ids"]));
-    else {
-      for (let i = 0; i < x["post_ids"].length && o.length < MAX_ISSUES; i++) {
-        MessageCompleteEvent_data_post_ids_item_17(x["post_ids"][i], join(join(p, "post_ids"), i), o);
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "text":
-      case "status":
-      case "post_ids":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessageCompleteEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"message_complete"'));
-  else {
-    if (x["type"] !== "message_complete") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "message_complete"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] === undefined) o.push(missing(p, "message_id", "string"));
-  else {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    MessageCompleteEvent_data_16(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessageDeltaEvent_data_18(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["delta"] === undefined) o.push(missing(p, "delta", "string"));
-  else {
-    if (typeof x["delta"] !== "string") o.push(typeIssue(join(p, "delta"), "string", x["delta"]));
-  }
-  if (x["index"] === undefined) o.push(missing(p, "index", "int"));
-  else {
-    if (!Number.isInteger(x["index"])) o.push(typeIssue(join(p, "index"), "int", x["index"]));
-    else {
-      if (x["index"] < 0) o.push(issue(join(p, "index"), "too_small", "must be >= 0"));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "delta":
-      case "index":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessageDeltaEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"message_delta"'));
-  else {
-    if (x["type"] !== "message_delta") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "message_delta"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] === undefined) o.push(missing(p, "message_id", "string"));
-  else {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    MessageDeltaEvent_data_18(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessagePostedEvent_data_19(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["post_id"] === undefined) o.push(missing(p, "post_id", "string"));
-  else {
-    if (typeof x["post_id"] !== "string") o.push(typeIssue(join(p, "post_id"), "string", x["post_id"]));
-  }
-  if (x["duplicate"] === undefined) o.push(missing(p, "duplicate", "boolean"));
-  else {
-    if (typeof x["duplicate"] !== "boolean") {
-      o.push(typeIssue(join(p, "duplicate"), "boolean", x["duplicate"]));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "post_id":
-      case "duplicate":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessagePostedEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"message_posted"'));
-  else {
-    if (x["type"] !== "message_posted") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "message_posted"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] === undefined) o.push(missing(p, "message_id", "string"));
-  else {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    MessagePostedEvent_data_19(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessageStreamingEvent_data_post_ids_item_21(x: any, p: string, o: Issue[]): void {
-  if (typeof x !== "string") o.push(typeIssue(p, "string", x));
-}
-function MessageStreamingEvent_data_20(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["role"] === undefined) o.push(missing(p, "role", '"assistant"'));
-  else {
-    if (x["role"] !== "assistant") o.push(issue(join(p, "role"), "invalid_value", 'expected "assistant"'));
-  }
-  if (x["post_ids"] === undefined) o.push(missing(p, "post_ids", "array"));
-  else {
-    if (!Array.isArray(x["post_ids"])) o.push(typeIssue(join(p, "post_ids"), "array", x["post_ids"]));
-    else {
-      for (let i = 0; i < x["post_ids"].length && o.length < MAX_ISSUES; i++) {
-        MessageStreamingEvent_data_post_ids_item_21(x["post_ids"][i], join(join(p, "post_ids"), i), o);
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "role":
-      case "post_ids":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessageStreamingEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"message_streaming"'));
-  else {
-    if (x["type"] !== "message_streaming") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "message_streaming"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] === undefined) o.push(missing(p, "message_id", "string"));
-  else {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    MessageStreamingEvent_data_20(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessagesPostedEvent_data_post_ids_item_23(x: any, p: string, o: Issue[]): void {
-  if (typeof x !== "string") o.push(typeIssue(p, "string", x));
-}
-function MessagesPostedEvent_data_message_ids_item_24(x: any, p: string, o: Issue[]): void {
-  if (typeof x !== "string") o.push(typeIssue(p, "string", x));
-}
-function MessagesPostedEvent_data_22(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["batch_id"] === undefined) o.push(missing(p, "batch_id", "string"));
-  else {
-    if (typeof x["batch_id"] !== "string") o.push(typeIssue(join(p, "batch_id"), "string", x["batch_id"]));
-  }
-  if (x["post_ids"] === undefined) o.push(missing(p, "post_ids", "array"));
-  else {
-    if (!Array.isArray(x["post_ids"])) o.push(typeIssue(join(p, "post_ids"), "array", x["post_ids"]));
-    else {
-      for (let i = 0; i < x["post_ids"].length && o.length < MAX_ISSUES; i++) {
-        MessagesPostedEvent_data_post_ids_item_23(x["post_ids"][i], join(join(p, "post_ids"), i), o);
-      }
-    }
-  }
-  if (x["message_ids"] === undefined) o.push(missing(p, "message_ids", "array"));
-  else {
-    if (!Array.isArray(x["message_ids"])) {
-      o.push(typeIssue(join(p, "message_ids"), "array", x["message_ids"]));
-    } else {
-      for (let i = 0; i < x["message_ids"].length && o.length < MAX_ISSUES; i++) {
-        MessagesPostedEvent_data_message_ids_item_24(x["message_ids"][i], join(join(p, "message_ids"), i), o);
-      }
-    }
-  }
-  if (x["duplicate"] === undefined) o.push(missing(p, "duplicate", "boolean"));
-  else {
-    if (typeof x["duplicate"] !== "boolean") {
-      o.push(typeIssue(join(p, "duplicate"), "boolean", x["duplicate"]));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "batch_id":
-      case "post_ids":
-      case "message_ids":
-      case "duplicate":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function MessagesPostedEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"messages_posted"'));
-  else {
-    if (x["type"] !== "messages_posted") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "messages_posted"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    MessagesPostedEvent_data_22(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function NewAgentSessionTarget(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["agent_id"] === undefined) o.push(missing(p, "agent_id", "string"));
-  else {
-    if (typeof x["agent_id"] !== "string") o.push(typeIssue(join(p, "agent_id"), "string", x["agent_id"]));
-    else {
-      if (x["agent_id"].length < 1) {
-        o.push(issue(join(p, "agent_id"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["agent_id"].length > 128) {
-        o.push(issue(join(p, "agent_id"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "agent_id":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function NewChatbotSessionTarget(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["chatbot_id"] === undefined) o.push(missing(p, "chatbot_id", "string"));
-  else {
-    if (typeof x["chatbot_id"] !== "string") {
-      o.push(typeIssue(join(p, "chatbot_id"), "string", x["chatbot_id"]));
-    } else {
-      if (x["chatbot_id"].length < 1) {
-        o.push(issue(join(p, "chatbot_id"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["chatbot_id"].length > 128) {
-        o.push(issue(join(p, "chatbot_id"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "chatbot_id":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ParticipantStatusEvent_data_25(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["participant"] === undefined) o.push(missing(p, "participant", '"assistant"'));
-  else {
-    if (x["participant"] !== "assistant") {
-      o.push(issue(join(p, "participant"), "invalid_value", 'expected "assistant"'));
-    }
-  }
-  if (x["status"] === undefined) {
-    o.push(missing(p, "status", '"idle" | "thinking" | "typing" | "running_tool" | "awaiting_approval"'));
-  } else {
-    if (
-      x["status"] !== "idle" && x["status"] !== "thinking" && x["status"] !== "typing" &&
-      x["status"] !== "running_tool" && x["status"] !== "awaiting_approval"
-    ) {
-      o.push(
-        issue(
-          join(p, "status"),
-          "invalid_value",
-          'expected "idle" | "thinking" | "typing" | "running_tool" | "awaiting_approval"',
-        ),
-      );
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "participant":
-      case "status":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ParticipantStatusEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"participant_status"'));
-  else {
-    if (x["type"] !== "participant_status") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "participant_status"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ParticipantStatusEvent_data_25(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function PingFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"ping"'));
-  else {
-    if (x["type"] !== "ping") o.push(issue(join(p, "type"), "invalid_value", 'expected "ping"'));
-  }
-  if (x["nonce"] !== undefined) {
-    if (typeof x["nonce"] !== "string") o.push(typeIssue(join(p, "nonce"), "string", x["nonce"]));
-    else {
-      if (x["nonce"].length > 128) {
-        o.push(issue(join(p, "nonce"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "nonce":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function PongEvent_data_26(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["nonce"] !== undefined) {
-    if (typeof x["nonce"] !== "string") o.push(typeIssue(join(p, "nonce"), "string", x["nonce"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "nonce":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function PongEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"pong"'));
-  else {
-    if (x["type"] !== "pong") o.push(issue(join(p, "type"), "invalid_value", 'expected "pong"'));
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    PongEvent_data_26(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function PostBatchFrame_messages_item_27(x: any, p: string, o: Issue[]): void {
-  UserMessage(x, p, o);
-}
-function PostBatchFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"post_batch"'));
-  else {
-    if (x["type"] !== "post_batch") o.push(issue(join(p, "type"), "invalid_value", 'expected "post_batch"'));
-  }
-  if (x["batch_id"] === undefined) o.push(missing(p, "batch_id", "string"));
-  else {
-    if (typeof x["batch_id"] !== "string") o.push(typeIssue(join(p, "batch_id"), "string", x["batch_id"]));
-    else {
-      if (x["batch_id"].length < 1) {
-        o.push(issue(join(p, "batch_id"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["batch_id"].length > 128) {
-        o.push(issue(join(p, "batch_id"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  if (x["messages"] === undefined) o.push(missing(p, "messages", "array"));
-  else {
-    if (!Array.isArray(x["messages"])) o.push(typeIssue(join(p, "messages"), "array", x["messages"]));
-    else {
-      if (x["messages"].length < 1) {
-        o.push(issue(join(p, "messages"), "too_small", "must have at least 1 items"));
-      }
-      if (x["messages"].length > 100) {
-        o.push(issue(join(p, "messages"), "too_big", "must have at most 100 items"));
-      }
-      for (let i = 0; i < x["messages"].length && o.length < MAX_ISSUES; i++) {
-        PostBatchFrame_messages_item_27(x["messages"][i], join(join(p, "messages"), i), o);
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "batch_id":
-      case "messages":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function PostFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"post"'));
-  else {
-    if (x["type"] !== "post") o.push(issue(join(p, "type"), "invalid_value", 'expected "post"'));
-  }
-  if (x["message"] === undefined) o.push(missing(p, "message", "UserMessage"));
-  else {
-    UserMessage(x["message"], join(p, "message"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "message":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ProtocolVersion(x: any, p: string, o: Issue[]): void {
-  if (x !== 1) o.push(issue(p, "invalid_value", "expected 1"));
-}
-function ReauthRequestEvent_data_28(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["tool_name"] === undefined) o.push(missing(p, "tool_name", "string"));
-  else {
-    if (typeof x["tool_name"] !== "string") o.push(typeIssue(join(p, "tool_name"), "string", x["tool_name"]));
-  }
-  if (x["provider"] === undefined) o.push(missing(p, "provider", "string"));
-  else {
-    if (typeof x["provider"] !== "string") o.push(typeIssue(join(p, "provider"), "string", x["provider"]));
-  }
-  if (x["url"] !== undefined) {
-    if (typeof x["url"] !== "string") o.push(typeIssue(join(p, "url"), "string", x["url"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "tool_name":
-      case "provider":
-      case "url":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ReauthRequestEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"reauth_request"'));
-  else {
-    if (x["type"] !== "reauth_request") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "reauth_request"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ReauthRequestEvent_data_28(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ResyncRequiredEvent_data_29(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["last_seq"] === undefined) o.push(missing(p, "last_seq", "int"));
-  else {
-    if (!Number.isInteger(x["last_seq"])) o.push(typeIssue(join(p, "last_seq"), "int", x["last_seq"]));
-    else {
-      if (x["last_seq"] < 0) o.push(issue(join(p, "last_seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["oldest_retained_seq"] === undefined) o.push(missing(p, "oldest_retained_seq", "int"));
-  else {
-    if (!Number.isInteger(x["oldest_retained_seq"])) {
-      o.push(typeIssue(join(p, "oldest_retained_seq"), "int", x["oldest_retained_seq"]));
-    } else {
-      if (x["oldest_retained_seq"] < 1) {
-        o.push(issue(join(p, "oldest_retained_seq"), "too_small", "must be >= 1"));
-      }
-    }
-  }
-  if (x["head_seq"] === undefined) o.push(missing(p, "head_seq", "int"));
-  else {
-    if (!Number.isInteger(x["head_seq"])) o.push(typeIssue(join(p, "head_seq"), "int", x["head_seq"]));
-    else {
-      if (x["head_seq"] < 0) o.push(issue(join(p, "head_seq"), "too_small", "must be >= 0"));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "last_seq":
-      case "oldest_retained_seq":
-      case "head_seq":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ResyncRequiredEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"resync_required"'));
-  else {
-    if (x["type"] !== "resync_required") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "resync_required"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ResyncRequiredEvent_data_29(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SearchResultEvent_data_results_item_31(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["document_id"] === undefined) o.push(missing(p, "document_id", "string"));
-  else {
-    if (typeof x["document_id"] !== "string") {
-      o.push(typeIssue(join(p, "document_id"), "string", x["document_id"]));
-    }
-  }
-  if (x["title"] === undefined) o.push(missing(p, "title", "string"));
-  else {
-    if (typeof x["title"] !== "string") o.push(typeIssue(join(p, "title"), "string", x["title"]));
-  }
-  if (x["snippet"] === undefined) o.push(missing(p, "snippet", "string"));
-  else {
-    if (typeof x["snippet"] !== "string") o.push(typeIssue(join(p, "snippet"), "string", x["snippet"]));
-  }
-  if (x["score"] === undefined) o.push(missing(p, "score", "number"));
-  else {
-    if (typeof x["score"] !== "number" || !Number.isFinite(x["score"])) {
-      o.push(typeIssue(join(p, "score"), "number", x["score"]));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "document_id":
-      case "title":
-      case "snippet":
-      case "score":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SearchResultEvent_data_30(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["call_id"] === undefined) o.push(missing(p, "call_id", "string"));
-  else {
-    if (typeof x["call_id"] !== "string") o.push(typeIssue(join(p, "call_id"), "string", x["call_id"]));
-  }
-  if (x["query"] === undefined) o.push(missing(p, "query", "string"));
-  else {
-    if (typeof x["query"] !== "string") o.push(typeIssue(join(p, "query"), "string", x["query"]));
-  }
-  if (x["results"] === undefined) o.push(missing(p, "results", "array"));
-  else {
-    if (!Array.isArray(x["results"])) o.push(typeIssue(join(p, "results"), "array", x["results"]));
-    else {
-      for (let i = 0; i < x["results"].length && o.length < MAX_ISSUES; i++) {
-        SearchResultEvent_data_results_item_31(x["results"][i], join(join(p, "results"), i), o);
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "call_id":
-      case "query":
-      case "results":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SearchResultEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"search_result"'));
-  else {
-    if (x["type"] !== "search_result") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "search_result"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    SearchResultEvent_data_30(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ServerEvent_or0_32(x: any, p: string, o: Issue[]): void {
-  MessageDeltaEvent(x, p, o);
-}
-function ServerEvent_or1_33(x: any, p: string, o: Issue[]): void {
-  MessageCompleteEvent(x, p, o);
-}
-function ServerEvent_or2_34(x: any, p: string, o: Issue[]): void {
-  MessageStreamingEvent(x, p, o);
-}
-function ServerEvent_or3_35(x: any, p: string, o: Issue[]): void {
-  ToolCallEvent(x, p, o);
-}
-function ServerEvent_or4_36(x: any, p: string, o: Issue[]): void {
-  ToolResultEvent(x, p, o);
-}
-function ServerEvent_or5_37(x: any, p: string, o: Issue[]): void {
-  ThinkingEvent(x, p, o);
-}
-function ServerEvent_or6_38(x: any, p: string, o: Issue[]): void {
-  SearchResultEvent(x, p, o);
-}
-function ServerEvent_or7_39(x: any, p: string, o: Issue[]): void {
-  ApprovalRequestEvent(x, p, o);
-}
-function ServerEvent_or8_40(x: any, p: string, o: Issue[]): void {
-  ReauthRequestEvent(x, p, o);
-}
-function ServerEvent_or9_41(x: any, p: string, o: Issue[]): void {
-  ErrorEvent(x, p, o);
-}
-function ServerEvent_or10_42(x: any, p: string, o: Issue[]): void {
-  ParticipantStatusEvent(x, p, o);
-}
-function ServerEvent_or11_43(x: any, p: string, o: Issue[]): void {
-  SessionCreatedEvent(x, p, o);
-}
-function ServerEvent_or12_44(x: any, p: string, o: Issue[]): void {
-  SessionConnectedEvent(x, p, o);
-}
-function ServerEvent_or13_45(x: any, p: string, o: Issue[]): void {
-  MessagePostedEvent(x, p, o);
-}
-function ServerEvent_or14_46(x: any, p: string, o: Issue[]): void {
-  MessagesPostedEvent(x, p, o);
-}
-function ServerEvent_or15_47(x: any, p: string, o: Issue[]): void {
-  PongEvent(x, p, o);
-}
-function ServerEvent_or16_48(x: any, p: string, o: Issue[]): void {
-  ResyncRequiredEvent(x, p, o);
-}
-function ServerEvent_or17_49(x: any, p: string, o: Issue[]): void {
-  TurnCancelledEvent(x, p, o);
-}
-function ServerEvent_or18_50(x: any, p: string, o: Issue[]): void {
-  SessionTerminatedEvent(x, p, o);
-}
-function ServerEvent(x: any, p: string, o: Issue[]): void {
-  union(x, p, o, [
-    ServerEvent_or0_32,
-    ServerEvent_or1_33,
-    ServerEvent_or2_34,
-    ServerEvent_or3_35,
-    ServerEvent_or4_36,
-    ServerEvent_or5_37,
-    ServerEvent_or6_38,
-    ServerEvent_or7_39,
-    ServerEvent_or8_40,
-    ServerEvent_or9_41,
-    ServerEvent_or10_42,
-    ServerEvent_or11_43,
-    ServerEvent_or12_44,
-    ServerEvent_or13_45,
-    ServerEvent_or14_46,
-    ServerEvent_or15_47,
-    ServerEvent_or16_48,
-    ServerEvent_or17_49,
-    ServerEvent_or18_50,
-  ]);
-}
-function SessionConnectedEvent_data_model_52(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["provider"] === undefined) o.push(missing(p, "provider", "string"));
-  else {
-    if (typeof x["provider"] !== "string") o.push(typeIssue(join(p, "provider"), "string", x["provider"]));
-  }
-  if (x["model_id"] === undefined) o.push(missing(p, "model_id", "string"));
-  else {
-    if (typeof x["model_id"] !== "string") o.push(typeIssue(join(p, "model_id"), "string", x["model_id"]));
-  }
-  if (x["simulated"] === undefined) o.push(missing(p, "simulated", "boolean"));
-  else {
-    if (typeof x["simulated"] !== "boolean") {
-      o.push(typeIssue(join(p, "simulated"), "boolean", x["simulated"]));
-    }
-  }
-  if (x["notice"] !== undefined) {
-    if (typeof x["notice"] !== "string") o.push(typeIssue(join(p, "notice"), "string", x["notice"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "provider":
-      case "model_id":
-      case "simulated":
-      case "notice":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionConnectedEvent_data_limits_53(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["max_frame_bytes"] === undefined) o.push(missing(p, "max_frame_bytes", "int"));
-  else {
-    if (!Number.isInteger(x["max_frame_bytes"])) {
-      o.push(typeIssue(join(p, "max_frame_bytes"), "int", x["max_frame_bytes"]));
-    } else {
-      if (x["max_frame_bytes"] < 1) o.push(issue(join(p, "max_frame_bytes"), "too_small", "must be >= 1"));
-    }
-  }
-  if (x["retained_events"] === undefined) o.push(missing(p, "retained_events", "int"));
-  else {
-    if (!Number.isInteger(x["retained_events"])) {
-      o.push(typeIssue(join(p, "retained_events"), "int", x["retained_events"]));
-    } else {
-      if (x["retained_events"] < 1) o.push(issue(join(p, "retained_events"), "too_small", "must be >= 1"));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "max_frame_bytes":
-      case "retained_events":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionConnectedEvent_data_51(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["protocol_version"] === undefined) o.push(missing(p, "protocol_version", "ProtocolVersion"));
-  else {
-    ProtocolVersion(x["protocol_version"], join(p, "protocol_version"), o);
-  }
-  if (x["resumed"] === undefined) o.push(missing(p, "resumed", "boolean"));
-  else {
-    if (typeof x["resumed"] !== "boolean") o.push(typeIssue(join(p, "resumed"), "boolean", x["resumed"]));
-  }
-  if (x["replay_from_seq"] === undefined) o.push(missing(p, "replay_from_seq", "int"));
-  else {
-    if (!Number.isInteger(x["replay_from_seq"])) {
-      o.push(typeIssue(join(p, "replay_from_seq"), "int", x["replay_from_seq"]));
-    } else {
-      if (x["replay_from_seq"] < 0) o.push(issue(join(p, "replay_from_seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["head_seq"] === undefined) o.push(missing(p, "head_seq", "int"));
-  else {
-    if (!Number.isInteger(x["head_seq"])) o.push(typeIssue(join(p, "head_seq"), "int", x["head_seq"]));
-    else {
-      if (x["head_seq"] < 0) o.push(issue(join(p, "head_seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["agent_id"] === undefined) o.push(missing(p, "agent_id", "string"));
-  else {
-    if (typeof x["agent_id"] !== "string") o.push(typeIssue(join(p, "agent_id"), "string", x["agent_id"]));
-  }
-  if (x["model"] === undefined) o.push(missing(p, "model", "object"));
-  else {
-    SessionConnectedEvent_data_model_52(x["model"], join(p, "model"), o);
-  }
-  if (x["heartbeat_interval_ms"] === undefined) o.push(missing(p, "heartbeat_interval_ms", "int"));
-  else {
-    if (!Number.isInteger(x["heartbeat_interval_ms"])) {
-      o.push(typeIssue(join(p, "heartbeat_interval_ms"), "int", x["heartbeat_interval_ms"]));
-    } else {
-      if (x["heartbeat_interval_ms"] < 1) {
-        o.push(issue(join(p, "heartbeat_interval_ms"), "too_small", "must be >= 1"));
-      }
-    }
-  }
-  if (x["limits"] === undefined) o.push(missing(p, "limits", "object"));
-  else {
-    SessionConnectedEvent_data_limits_53(x["limits"], join(p, "limits"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "protocol_version":
-      case "resumed":
-      case "replay_from_seq":
-      case "head_seq":
-      case "agent_id":
-      case "model":
-      case "heartbeat_interval_ms":
-      case "limits":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionConnectedEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"session_connected"'));
-  else {
-    if (x["type"] !== "session_connected") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "session_connected"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    SessionConnectedEvent_data_51(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionCreatedEvent_data_54(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["agent_id"] === undefined) o.push(missing(p, "agent_id", "string"));
-  else {
-    if (typeof x["agent_id"] !== "string") o.push(typeIssue(join(p, "agent_id"), "string", x["agent_id"]));
-  }
-  if (x["chatbot_id"] !== undefined) {
-    if (typeof x["chatbot_id"] !== "string") {
-      o.push(typeIssue(join(p, "chatbot_id"), "string", x["chatbot_id"]));
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "agent_id":
-      case "chatbot_id":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionCreatedEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"session_created"'));
-  else {
-    if (x["type"] !== "session_created") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "session_created"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    SessionCreatedEvent_data_54(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionTarget_or0_55(x: any, p: string, o: Issue[]): void {
-  NewAgentSessionTarget(x, p, o);
-}
-function SessionTarget_or1_56(x: any, p: string, o: Issue[]): void {
-  NewChatbotSessionTarget(x, p, o);
-}
-function SessionTarget_or2_57(x: any, p: string, o: Issue[]): void {
-  ExistingSessionTarget(x, p, o);
-}
-function SessionTarget(x: any, p: string, o: Issue[]): void {
-  union(x, p, o, [SessionTarget_or0_55, SessionTarget_or1_56, SessionTarget_or2_57]);
-}
-function SessionTerminatedEvent_data_58(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["reason"] !== undefined) {
-    if (typeof x["reason"] !== "string") o.push(typeIssue(join(p, "reason"), "string", x["reason"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "reason":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function SessionTerminatedEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"session_terminated"'));
-  else {
-    if (x["type"] !== "session_terminated") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "session_terminated"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    SessionTerminatedEvent_data_58(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function TerminateFrame(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"terminate"'));
-  else {
-    if (x["type"] !== "terminate") o.push(issue(join(p, "type"), "invalid_value", 'expected "terminate"'));
-  }
-  if (x["reason"] !== undefined) {
-    if (typeof x["reason"] !== "string") o.push(typeIssue(join(p, "reason"), "string", x["reason"]));
-    else {
-      if (x["reason"].length > 1000) {
-        o.push(issue(join(p, "reason"), "too_big", "must have at most 1000 characters"));
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "reason":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function TextContent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["kind"] === undefined) o.push(missing(p, "kind", '"text"'));
-  else {
-    if (x["kind"] !== "text") o.push(issue(join(p, "kind"), "invalid_value", 'expected "text"'));
-  }
-  if (x["text"] === undefined) o.push(missing(p, "text", "string"));
-  else {
-    if (typeof x["text"] !== "string") o.push(typeIssue(join(p, "text"), "string", x["text"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "kind":
-      case "text":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ThinkingEvent_data_59(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["summary"] === undefined) o.push(missing(p, "summary", "string"));
-  else {
-    if (typeof x["summary"] !== "string") o.push(typeIssue(join(p, "summary"), "string", x["summary"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "summary":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ThinkingEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"thinking"'));
-  else {
-    if (x["type"] !== "thinking") o.push(issue(join(p, "type"), "invalid_value", 'expected "thinking"'));
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ThinkingEvent_data_59(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ToolCallEvent_data_arguments_61(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-}
-function ToolCallEvent_data_60(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["call_id"] === undefined) o.push(missing(p, "call_id", "string"));
-  else {
-    if (typeof x["call_id"] !== "string") o.push(typeIssue(join(p, "call_id"), "string", x["call_id"]));
-  }
-  if (x["tool_name"] === undefined) o.push(missing(p, "tool_name", "string"));
-  else {
-    if (typeof x["tool_name"] !== "string") o.push(typeIssue(join(p, "tool_name"), "string", x["tool_name"]));
-  }
-  if (x["tool_type"] === undefined) o.push(missing(p, "tool_type", "string"));
-  else {
-    if (typeof x["tool_type"] !== "string") o.push(typeIssue(join(p, "tool_type"), "string", x["tool_type"]));
-  }
-  if (x["arguments"] === undefined) o.push(missing(p, "arguments", "object"));
-  else {
-    ToolCallEvent_data_arguments_61(x["arguments"], join(p, "arguments"), o);
-  }
-  if (x["status"] === undefined) o.push(missing(p, "status", '"running"'));
-  else {
-    if (x["status"] !== "running") o.push(issue(join(p, "status"), "invalid_value", 'expected "running"'));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "call_id":
-      case "tool_name":
-      case "tool_type":
-      case "arguments":
-      case "status":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ToolCallEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"tool_call"'));
-  else {
-    if (x["type"] !== "tool_call") o.push(issue(join(p, "type"), "invalid_value", 'expected "tool_call"'));
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ToolCallEvent_data_60(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ToolResultEvent_data_62(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["call_id"] === undefined) o.push(missing(p, "call_id", "string"));
-  else {
-    if (typeof x["call_id"] !== "string") o.push(typeIssue(join(p, "call_id"), "string", x["call_id"]));
-  }
-  if (x["tool_name"] === undefined) o.push(missing(p, "tool_name", "string"));
-  else {
-    if (typeof x["tool_name"] !== "string") o.push(typeIssue(join(p, "tool_name"), "string", x["tool_name"]));
-  }
-  if (x["status"] === undefined) o.push(missing(p, "status", '"success" | "error" | "denied" | "cancelled"'));
-  else {
-    if (
-      x["status"] !== "success" && x["status"] !== "error" && x["status"] !== "denied" &&
-      x["status"] !== "cancelled"
-    ) {
-      o.push(
-        issue(join(p, "status"), "invalid_value", 'expected "success" | "error" | "denied" | "cancelled"'),
-      );
-    }
-  }
-  if (x["result"] === undefined) o.push(missing(p, "result", "string"));
-  else {
-    if (typeof x["result"] !== "string") o.push(typeIssue(join(p, "result"), "string", x["result"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "call_id":
-      case "tool_name":
-      case "status":
-      case "result":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function ToolResultEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"tool_result"'));
-  else {
-    if (x["type"] !== "tool_result") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "tool_result"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    ToolResultEvent_data_62(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function TurnCancelledEvent_data_63(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["reason"] !== undefined) {
-    if (typeof x["reason"] !== "string") o.push(typeIssue(join(p, "reason"), "string", x["reason"]));
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "reason":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function TurnCancelledEvent(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["type"] === undefined) o.push(missing(p, "type", '"turn_cancelled"'));
-  else {
-    if (x["type"] !== "turn_cancelled") {
-      o.push(issue(join(p, "type"), "invalid_value", 'expected "turn_cancelled"'));
-    }
-  }
-  if (x["seq"] === undefined) o.push(missing(p, "seq", "int"));
-  else {
-    if (!Number.isInteger(x["seq"])) o.push(typeIssue(join(p, "seq"), "int", x["seq"]));
-    else {
-      if (x["seq"] < 0) o.push(issue(join(p, "seq"), "too_small", "must be >= 0"));
-    }
-  }
-  if (x["logged"] === undefined) o.push(missing(p, "logged", "boolean"));
-  else {
-    if (typeof x["logged"] !== "boolean") o.push(typeIssue(join(p, "logged"), "boolean", x["logged"]));
-  }
-  if (x["session_id"] === undefined) o.push(missing(p, "session_id", "string"));
-  else {
-    if (typeof x["session_id"] !== "string") {
-      o.push(typeIssue(join(p, "session_id"), "string", x["session_id"]));
-    }
-  }
-  if (x["message_id"] !== undefined) {
-    if (typeof x["message_id"] !== "string") {
-      o.push(typeIssue(join(p, "message_id"), "string", x["message_id"]));
-    }
-  }
-  if (x["ts"] === undefined) o.push(missing(p, "ts", "string"));
-  else {
-    if (typeof x["ts"] !== "string") o.push(typeIssue(join(p, "ts"), "string", x["ts"]));
-    else {
-      if (!isDateTime(x["ts"])) o.push(issue(join(p, "ts"), "invalid_format", "invalid datetime"));
-    }
-  }
-  if (x["data"] === undefined) o.push(missing(p, "data", "object"));
-  else {
-    TurnCancelledEvent_data_63(x["data"], join(p, "data"), o);
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "type":
-      case "seq":
-      case "logged":
-      case "session_id":
-      case "message_id":
-      case "ts":
-      case "data":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
-function UserMessage_files_item_64(x: any, p: string, o: Issue[]): void {
-  FileContent(x, p, o);
-}
-function UserMessage(x: any, p: string, o: Issue[]): void {
-  if (!isObject(x)) {
-    o.push(typeIssue(p, "object", x));
-    return;
-  }
-  if (x["post_id"] === undefined) o.push(missing(p, "post_id", "string"));
-  else {
-    if (typeof x["post_id"] !== "string") o.push(typeIssue(join(p, "post_id"), "string", x["post_id"]));
-    else {
-      if (x["post_id"].length < 1) {
-        o.push(issue(join(p, "post_id"), "too_small", "must have at least 1 characters"));
-      }
-      if (x["post_id"].length > 128) {
-        o.push(issue(join(p, "post_id"), "too_big", "must have at most 128 characters"));
-      }
-    }
-  }
-  if (x["content"] === undefined) o.push(missing(p, "content", "ContentPart"));
-  else {
-    ContentPart(x["content"], join(p, "content"), o);
-  }
-  if (x["files"] !== undefined) {
-    if (!Array.isArray(x["files"])) o.push(typeIssue(join(p, "files"), "array", x["files"]));
-    else {
-      if (x["files"].length > 32) o.push(issue(join(p, "files"), "too_big", "must have at most 32 items"));
-      for (let i = 0; i < x["files"].length && o.length < MAX_ISSUES; i++) {
-        UserMessage_files_item_64(x["files"][i], join(join(p, "files"), i), o);
-      }
-    }
-  }
-  let extra: string[] | undefined;
-  for (const k in x) {
-    switch (k) {
-      case "post_id":
-      case "content":
-      case "files":
-        break;
-      default:
-        (extra ??= []).push(k);
-    }
-  }
-  if (extra) o.push(unrecognized(p, extra));
-}
+/** The schema's `$defs`, only the keywords that validate (`$ref` by bare name). */
+const DEFS: Record<string, Node> = {
+  "ApprovalRequestEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "approval_request" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "request_id": { "type": "string" },
+          "call_id": { "type": "string" },
+          "tool_name": { "type": "string" },
+          "tool_id": { "type": "string" },
+          "tool_type": { "type": "string" },
+          "arguments": { "type": "object", "additionalProperties": true },
+        },
+        "required": ["request_id", "call_id", "tool_name", "tool_id", "tool_type", "arguments"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "ApprovalResponseFrame": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "approval_response" },
+      "request_id": { "type": "string", "minLength": 1, "maxLength": 128 },
+      "approved": { "type": "boolean" },
+      "confirm": { "type": "object", "additionalProperties": true },
+      "deny_reason": { "type": "string", "maxLength": 4000 },
+    },
+    "required": ["type", "request_id", "approved"],
+    "additionalProperties": false,
+  },
+  "CancelTurnFrame": {
+    "type": "object",
+    "properties": { "type": { "const": "cancel_turn" }, "reason": { "type": "string", "maxLength": 1000 } },
+    "required": ["type"],
+    "additionalProperties": false,
+  },
+  "ClientFrame": {
+    "oneOf": [
+      { "$ref": "HelloFrame" },
+      { "$ref": "PostFrame" },
+      { "$ref": "PostBatchFrame" },
+      { "$ref": "ApprovalResponseFrame" },
+      { "$ref": "CancelTurnFrame" },
+      { "$ref": "TerminateFrame" },
+      { "$ref": "PingFrame" },
+    ],
+  },
+  "ContentPart": { "oneOf": [{ "$ref": "TextContent" }, { "$ref": "FileContent" }] },
+  "Envelope": {
+    "type": "object",
+    "properties": {
+      "type": { "type": "string", "minLength": 1 },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": { "type": "object", "additionalProperties": true },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+  },
+  "ErrorCode": {
+    "enum": [
+      "invalid_json",
+      "invalid_frame",
+      "unknown_frame_type",
+      "handshake_required",
+      "already_connected",
+      "unauthorized",
+      "token_expired",
+      "forbidden",
+      "unsupported_protocol_version",
+      "not_found",
+      "session_terminated",
+      "frame_too_large",
+      "message_too_large",
+      "rate_limited",
+      "approval_not_found",
+      "approval_already_resolved",
+      "turn_failed",
+      "provider_error",
+      "provider_auth_failed",
+      "provider_rate_limited",
+      "provider_overloaded",
+      "model_not_found",
+      "tool_error",
+      "subscriber_queue_overflow",
+      "limit_exceeded",
+      "idempotency_conflict",
+      "session_expired",
+      "turn_interrupted",
+      "store_unavailable",
+      "internal",
+    ],
+  },
+  "ErrorEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "error" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "error": { "type": "string" },
+          "code": { "$ref": "ErrorCode" },
+          "fatal": { "type": "boolean" },
+          "post_id": { "type": "string" },
+          "batch_id": { "type": "string" },
+          "request_id": { "type": "string" },
+          "retry_after_ms": { "type": "integer", "minimum": 0 },
+          "details": { "type": "object", "additionalProperties": true },
+        },
+        "required": ["error", "code"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "ExistingSessionTarget": {
+    "type": "object",
+    "properties": {
+      "session_id": { "type": "string", "minLength": 1, "maxLength": 128 },
+      "last_seq": { "type": "integer", "minimum": 0, "maximum": 9007199254740991 },
+    },
+    "required": ["session_id"],
+    "additionalProperties": false,
+  },
+  "FileContent": {
+    "type": "object",
+    "properties": {
+      "kind": { "const": "file" },
+      "mime_type": { "type": "string", "minLength": 1, "maxLength": 255 },
+      "filename": { "type": "string", "maxLength": 255 },
+      "data_base64": { "type": "string", "contentEncoding": "base64" },
+    },
+    "required": ["kind", "mime_type", "data_base64"],
+    "additionalProperties": false,
+  },
+  "HelloFrame": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "hello" },
+      "protocol_version": { "type": "integer", "minimum": 1 },
+      "api_key": { "type": "string", "minLength": 1, "maxLength": 512 },
+      "target": { "$ref": "SessionTarget" },
+      "client": {
+        "type": "object",
+        "properties": {
+          "name": { "type": "string", "maxLength": 128 },
+          "version": { "type": "string", "maxLength": 128 },
+        },
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "protocol_version", "api_key", "target"],
+    "additionalProperties": false,
+  },
+  "MessageCompleteEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "message_complete" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "text": { "type": "string" },
+          "status": { "enum": ["complete", "error", "cancelled"] },
+          "post_ids": { "type": "array", "items": { "type": "string" } },
+        },
+        "required": ["text", "status", "post_ids"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
+    "additionalProperties": false,
+  },
+  "MessageDeltaEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "message_delta" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "delta": { "type": "string" }, "index": { "type": "integer", "minimum": 0 } },
+        "required": ["delta", "index"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
+    "additionalProperties": false,
+  },
+  "MessagePostedEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "message_posted" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "post_id": { "type": "string" }, "duplicate": { "type": "boolean" } },
+        "required": ["post_id", "duplicate"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
+    "additionalProperties": false,
+  },
+  "MessageStreamingEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "message_streaming" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "role": { "const": "assistant" },
+          "post_ids": { "type": "array", "items": { "type": "string" } },
+        },
+        "required": ["role", "post_ids"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
+    "additionalProperties": false,
+  },
+  "MessagesPostedEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "messages_posted" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "batch_id": { "type": "string" },
+          "post_ids": { "type": "array", "items": { "type": "string" } },
+          "message_ids": { "type": "array", "items": { "type": "string" } },
+          "duplicate": { "type": "boolean" },
+        },
+        "required": ["batch_id", "post_ids", "message_ids", "duplicate"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "NewAgentSessionTarget": {
+    "type": "object",
+    "properties": { "agent_id": { "type": "string", "minLength": 1, "maxLength": 128 } },
+    "required": ["agent_id"],
+    "additionalProperties": false,
+  },
+  "NewChatbotSessionTarget": {
+    "type": "object",
+    "properties": { "chatbot_id": { "type": "string", "minLength": 1, "maxLength": 128 } },
+    "required": ["chatbot_id"],
+    "additionalProperties": false,
+  },
+  "ParticipantStatusEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "participant_status" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "participant": { "enum": ["assistant"] },
+          "status": { "enum": ["idle", "thinking", "typing", "running_tool", "awaiting_approval"] },
+        },
+        "required": ["participant", "status"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "PingFrame": {
+    "type": "object",
+    "properties": { "type": { "const": "ping" }, "nonce": { "type": "string", "maxLength": 128 } },
+    "required": ["type"],
+    "additionalProperties": false,
+  },
+  "PongEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "pong" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "nonce": { "type": "string" } },
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "PostBatchFrame": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "post_batch" },
+      "batch_id": { "type": "string", "minLength": 1, "maxLength": 128 },
+      "messages": { "type": "array", "minItems": 1, "maxItems": 100, "items": { "$ref": "UserMessage" } },
+    },
+    "required": ["type", "batch_id", "messages"],
+    "additionalProperties": false,
+  },
+  "PostFrame": {
+    "type": "object",
+    "properties": { "type": { "const": "post" }, "message": { "$ref": "UserMessage" } },
+    "required": ["type", "message"],
+    "additionalProperties": false,
+  },
+  "ProtocolVersion": { "type": "integer", "const": 1 },
+  "ReauthRequestEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "reauth_request" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "tool_name": { "type": "string" },
+          "provider": { "type": "string" },
+          "url": { "type": "string" },
+        },
+        "required": ["tool_name", "provider"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "ResyncRequiredEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "resync_required" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "last_seq": { "type": "integer", "minimum": 0 },
+          "oldest_retained_seq": { "type": "integer", "minimum": 1 },
+          "head_seq": { "type": "integer", "minimum": 0 },
+        },
+        "required": ["last_seq", "oldest_retained_seq", "head_seq"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "SearchResultEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "search_result" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "call_id": { "type": "string" },
+          "query": { "type": "string" },
+          "results": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "document_id": { "type": "string" },
+                "title": { "type": "string" },
+                "snippet": { "type": "string" },
+                "score": { "type": "number" },
+              },
+              "required": ["document_id", "title", "snippet", "score"],
+              "additionalProperties": false,
+            },
+          },
+        },
+        "required": ["call_id", "query", "results"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "ServerEvent": {
+    "oneOf": [
+      { "$ref": "MessageDeltaEvent" },
+      { "$ref": "MessageCompleteEvent" },
+      { "$ref": "MessageStreamingEvent" },
+      { "$ref": "ToolCallEvent" },
+      { "$ref": "ToolResultEvent" },
+      { "$ref": "ThinkingEvent" },
+      { "$ref": "SearchResultEvent" },
+      { "$ref": "ApprovalRequestEvent" },
+      { "$ref": "ReauthRequestEvent" },
+      { "$ref": "ErrorEvent" },
+      { "$ref": "ParticipantStatusEvent" },
+      { "$ref": "SessionCreatedEvent" },
+      { "$ref": "SessionConnectedEvent" },
+      { "$ref": "MessagePostedEvent" },
+      { "$ref": "MessagesPostedEvent" },
+      { "$ref": "PongEvent" },
+      { "$ref": "ResyncRequiredEvent" },
+      { "$ref": "TurnCancelledEvent" },
+      { "$ref": "SessionTerminatedEvent" },
+    ],
+  },
+  "SessionConnectedEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "session_connected" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "protocol_version": { "$ref": "ProtocolVersion" },
+          "resumed": { "type": "boolean" },
+          "replay_from_seq": { "type": "integer", "minimum": 0 },
+          "head_seq": { "type": "integer", "minimum": 0 },
+          "agent_id": { "type": "string" },
+          "model": {
+            "type": "object",
+            "properties": {
+              "provider": { "type": "string" },
+              "model_id": { "type": "string" },
+              "simulated": { "type": "boolean" },
+              "notice": { "type": "string" },
+            },
+            "required": ["provider", "model_id", "simulated"],
+            "additionalProperties": false,
+          },
+          "heartbeat_interval_ms": { "type": "integer", "minimum": 1 },
+          "limits": {
+            "type": "object",
+            "properties": {
+              "max_frame_bytes": { "type": "integer", "minimum": 1 },
+              "retained_events": { "type": "integer", "minimum": 1 },
+            },
+            "required": ["max_frame_bytes", "retained_events"],
+            "additionalProperties": false,
+          },
+        },
+        "required": [
+          "protocol_version",
+          "resumed",
+          "replay_from_seq",
+          "head_seq",
+          "agent_id",
+          "model",
+          "heartbeat_interval_ms",
+          "limits",
+        ],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "SessionCreatedEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "session_created" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "agent_id": { "type": "string" }, "chatbot_id": { "type": "string" } },
+        "required": ["agent_id"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "SessionTarget": {
+    "oneOf": [{ "$ref": "NewAgentSessionTarget" }, { "$ref": "NewChatbotSessionTarget" }, {
+      "$ref": "ExistingSessionTarget",
+    }],
+  },
+  "SessionTerminatedEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "session_terminated" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "reason": { "type": "string" } },
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "TerminateFrame": {
+    "type": "object",
+    "properties": { "type": { "const": "terminate" }, "reason": { "type": "string", "maxLength": 1000 } },
+    "required": ["type"],
+    "additionalProperties": false,
+  },
+  "TextContent": {
+    "type": "object",
+    "properties": { "kind": { "const": "text" }, "text": { "type": "string" } },
+    "required": ["kind", "text"],
+    "additionalProperties": false,
+  },
+  "ThinkingEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "thinking" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "summary": { "type": "string" } },
+        "required": ["summary"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "ToolCallEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "tool_call" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "call_id": { "type": "string" },
+          "tool_name": { "type": "string" },
+          "tool_type": { "type": "string" },
+          "arguments": { "type": "object", "additionalProperties": true },
+          "status": { "enum": ["running"] },
+        },
+        "required": ["call_id", "tool_name", "tool_type", "arguments", "status"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "ToolResultEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "tool_result" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": {
+          "call_id": { "type": "string" },
+          "tool_name": { "type": "string" },
+          "status": { "enum": ["success", "error", "denied", "cancelled"] },
+          "result": { "type": "string" },
+        },
+        "required": ["call_id", "tool_name", "status", "result"],
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "TurnCancelledEvent": {
+    "type": "object",
+    "properties": {
+      "type": { "const": "turn_cancelled" },
+      "seq": { "type": "integer", "minimum": 0 },
+      "logged": { "type": "boolean" },
+      "session_id": { "type": "string" },
+      "message_id": { "type": "string" },
+      "ts": { "type": "string", "format": "date-time" },
+      "data": {
+        "type": "object",
+        "properties": { "reason": { "type": "string" } },
+        "additionalProperties": false,
+      },
+    },
+    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
+    "additionalProperties": false,
+  },
+  "UserMessage": {
+    "type": "object",
+    "properties": {
+      "post_id": { "type": "string", "minLength": 1, "maxLength": 128 },
+      "content": { "$ref": "ContentPart" },
+      "files": { "type": "array", "maxItems": 32, "items": { "$ref": "FileContent" } },
+    },
+    "required": ["post_id", "content"],
+    "additionalProperties": false,
+  },
+};
 
-function is_MessageDeltaEvent_data_65(x: any): boolean {
+function is_MessageDeltaEvent_data_0(x: any): boolean {
   if (!isObject(x)) return false;
   if (x["delta"] === undefined || !(typeof x["delta"] === "string")) return false;
   if (x["index"] === undefined || !(Number.isInteger(x["index"]) && x["index"] >= 0)) return false;
@@ -2831,7 +876,7 @@ function isMessageDeltaEvent(x: any): boolean {
   if (x["session_id"] === undefined || !(typeof x["session_id"] === "string")) return false;
   if (x["message_id"] === undefined || !(typeof x["message_id"] === "string")) return false;
   if (x["ts"] === undefined || !(typeof x["ts"] === "string" && isDateTime(x["ts"]))) return false;
-  if (x["data"] === undefined || !(is_MessageDeltaEvent_data_65(x["data"]))) return false;
+  if (x["data"] === undefined || !(is_MessageDeltaEvent_data_0(x["data"]))) return false;
   for (const k in x) {
     switch (k) {
       case "type":
@@ -2848,7 +893,7 @@ function isMessageDeltaEvent(x: any): boolean {
   }
   return true;
 }
-function is_ThinkingEvent_data_66(x: any): boolean {
+function is_ThinkingEvent_data_1(x: any): boolean {
   if (!isObject(x)) return false;
   if (x["summary"] === undefined || !(typeof x["summary"] === "string")) return false;
   for (const k in x) {
@@ -2869,7 +914,7 @@ function isThinkingEvent(x: any): boolean {
   if (x["session_id"] === undefined || !(typeof x["session_id"] === "string")) return false;
   if (x["message_id"] !== undefined && !(typeof x["message_id"] === "string")) return false;
   if (x["ts"] === undefined || !(typeof x["ts"] === "string" && isDateTime(x["ts"]))) return false;
-  if (x["data"] === undefined || !(is_ThinkingEvent_data_66(x["data"]))) return false;
+  if (x["data"] === undefined || !(is_ThinkingEvent_data_1(x["data"]))) return false;
   for (const k in x) {
     switch (k) {
       case "type":
@@ -2909,200 +954,10 @@ export function isHotFrame(x: any): boolean {
  * A validator for every `$defs` entry of the protocol schema, by name: it returns the problems found
  * (none when the value is valid).
  */
-export const protocolValidators: Readonly<Record<string, (value: unknown) => Issue[]>> = {
-  ApprovalRequestEvent: (value) => {
+export const protocolValidators: Readonly<Record<string, (value: unknown) => Issue[]>> = Object.fromEntries(
+  Object.keys(DEFS).map((name) => [name, (value: unknown) => {
     const o: Issue[] = [];
-    ApprovalRequestEvent(value, "", o);
+    check(DEFS[name], value, "", o);
     return o;
-  },
-  ApprovalResponseFrame: (value) => {
-    const o: Issue[] = [];
-    ApprovalResponseFrame(value, "", o);
-    return o;
-  },
-  CancelTurnFrame: (value) => {
-    const o: Issue[] = [];
-    CancelTurnFrame(value, "", o);
-    return o;
-  },
-  ClientFrame: (value) => {
-    const o: Issue[] = [];
-    ClientFrame(value, "", o);
-    return o;
-  },
-  ContentPart: (value) => {
-    const o: Issue[] = [];
-    ContentPart(value, "", o);
-    return o;
-  },
-  Envelope: (value) => {
-    const o: Issue[] = [];
-    Envelope(value, "", o);
-    return o;
-  },
-  ErrorCode: (value) => {
-    const o: Issue[] = [];
-    ErrorCode(value, "", o);
-    return o;
-  },
-  ErrorEvent: (value) => {
-    const o: Issue[] = [];
-    ErrorEvent(value, "", o);
-    return o;
-  },
-  ExistingSessionTarget: (value) => {
-    const o: Issue[] = [];
-    ExistingSessionTarget(value, "", o);
-    return o;
-  },
-  FileContent: (value) => {
-    const o: Issue[] = [];
-    FileContent(value, "", o);
-    return o;
-  },
-  HelloFrame: (value) => {
-    const o: Issue[] = [];
-    HelloFrame(value, "", o);
-    return o;
-  },
-  MessageCompleteEvent: (value) => {
-    const o: Issue[] = [];
-    MessageCompleteEvent(value, "", o);
-    return o;
-  },
-  MessageDeltaEvent: (value) => {
-    const o: Issue[] = [];
-    MessageDeltaEvent(value, "", o);
-    return o;
-  },
-  MessagePostedEvent: (value) => {
-    const o: Issue[] = [];
-    MessagePostedEvent(value, "", o);
-    return o;
-  },
-  MessageStreamingEvent: (value) => {
-    const o: Issue[] = [];
-    MessageStreamingEvent(value, "", o);
-    return o;
-  },
-  MessagesPostedEvent: (value) => {
-    const o: Issue[] = [];
-    MessagesPostedEvent(value, "", o);
-    return o;
-  },
-  NewAgentSessionTarget: (value) => {
-    const o: Issue[] = [];
-    NewAgentSessionTarget(value, "", o);
-    return o;
-  },
-  NewChatbotSessionTarget: (value) => {
-    const o: Issue[] = [];
-    NewChatbotSessionTarget(value, "", o);
-    return o;
-  },
-  ParticipantStatusEvent: (value) => {
-    const o: Issue[] = [];
-    ParticipantStatusEvent(value, "", o);
-    return o;
-  },
-  PingFrame: (value) => {
-    const o: Issue[] = [];
-    PingFrame(value, "", o);
-    return o;
-  },
-  PongEvent: (value) => {
-    const o: Issue[] = [];
-    PongEvent(value, "", o);
-    return o;
-  },
-  PostBatchFrame: (value) => {
-    const o: Issue[] = [];
-    PostBatchFrame(value, "", o);
-    return o;
-  },
-  PostFrame: (value) => {
-    const o: Issue[] = [];
-    PostFrame(value, "", o);
-    return o;
-  },
-  ProtocolVersion: (value) => {
-    const o: Issue[] = [];
-    ProtocolVersion(value, "", o);
-    return o;
-  },
-  ReauthRequestEvent: (value) => {
-    const o: Issue[] = [];
-    ReauthRequestEvent(value, "", o);
-    return o;
-  },
-  ResyncRequiredEvent: (value) => {
-    const o: Issue[] = [];
-    ResyncRequiredEvent(value, "", o);
-    return o;
-  },
-  SearchResultEvent: (value) => {
-    const o: Issue[] = [];
-    SearchResultEvent(value, "", o);
-    return o;
-  },
-  ServerEvent: (value) => {
-    const o: Issue[] = [];
-    ServerEvent(value, "", o);
-    return o;
-  },
-  SessionConnectedEvent: (value) => {
-    const o: Issue[] = [];
-    SessionConnectedEvent(value, "", o);
-    return o;
-  },
-  SessionCreatedEvent: (value) => {
-    const o: Issue[] = [];
-    SessionCreatedEvent(value, "", o);
-    return o;
-  },
-  SessionTarget: (value) => {
-    const o: Issue[] = [];
-    SessionTarget(value, "", o);
-    return o;
-  },
-  SessionTerminatedEvent: (value) => {
-    const o: Issue[] = [];
-    SessionTerminatedEvent(value, "", o);
-    return o;
-  },
-  TerminateFrame: (value) => {
-    const o: Issue[] = [];
-    TerminateFrame(value, "", o);
-    return o;
-  },
-  TextContent: (value) => {
-    const o: Issue[] = [];
-    TextContent(value, "", o);
-    return o;
-  },
-  ThinkingEvent: (value) => {
-    const o: Issue[] = [];
-    ThinkingEvent(value, "", o);
-    return o;
-  },
-  ToolCallEvent: (value) => {
-    const o: Issue[] = [];
-    ToolCallEvent(value, "", o);
-    return o;
-  },
-  ToolResultEvent: (value) => {
-    const o: Issue[] = [];
-    ToolResultEvent(value, "", o);
-    return o;
-  },
-  TurnCancelledEvent: (value) => {
-    const o: Issue[] = [];
-    TurnCancelledEvent(value, "", o);
-    return o;
-  },
-  UserMessage: (value) => {
-    const o: Issue[] = [];
-    UserMessage(value, "", o);
-    return o;
-  },
-};
+  }]),
+);
