@@ -60,7 +60,7 @@ export class EventQueue<T> {
     if (this.#ended) return false;
     const waiter = this.#waiter;
     if (waiter) {
-      this.#waiter = this.#more.shift();
+      this.#waiter = this.#more.length === 0 ? undefined : this.#more.shift();
       waiter.resolve({ done: false, value: item });
       return true;
     }

@@ -54,9 +54,11 @@ export class Subscription {
 
   /** The next wanted event: backlog first, then live ones. */
   next(): Promise<IteratorResult<SessionEvent, undefined>> {
-    const first = this.take();
-    if (first !== undefined) return Promise.resolve({ done: false, value: first });
-    return this.#queue.next();
+    if (this.#prefixHead < this.#prefix.length) {
+      const first = this.take();
+      if (first !== undefined) return Promise.resolve({ done: false, value: first });
+    }
+    return this.#queue.next(); // per event: the queue takes or waits itself
   }
 
   /** Rejects a waiting `next()` with `error` (the listener's signal aborted); whether one was waiting. */
