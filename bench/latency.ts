@@ -28,8 +28,8 @@ type Contender = "raw" | "sdk" | "socketio";
 const CONTENDERS: readonly Contender[] = ["raw", "sdk", "socketio"];
 /** The first samples of every round warm the JIT and are dropped. */
 const WARMUP = 20;
-/** The p99 added latency the issue asks for, in ms. */
-const TARGET_ADDED_P99_MS = 1;
+/** The p99 added latency issue 12 asks for, in ms. */
+const TARGET_ADDED_P99_MS = 0.1;
 const INTERVAL_MS = 1;
 
 interface Servers {
