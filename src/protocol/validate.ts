@@ -1,7 +1,8 @@
 /**
- * Runtime validators for protocol frames, generated from the protocol schema as plain TypeScript checks
- * (`src/generated/protocol_validators.ts`, see `scripts/js_validator_codegen.ts`): there is no
- * hand-written twin of any frame.
+ * Runtime validators for protocol frames, generated from the protocol schema
+ * (`src/generated/protocol_validators.ts`, see `scripts/js_validator_codegen.ts`): the schema as a compact
+ * table read by one checker, plus exact generated predicates for the events streamed per token. There is
+ * no hand-written twin of any frame.
  *
  * @module
  */
