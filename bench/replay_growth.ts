@@ -70,23 +70,34 @@ async function fillTo(wsUrl: string, apiKey: string, sessionId: string, head: nu
   return latest;
 }
 
-/** A raw client's reconnect + replay of the whole retained log. */
+/** A raw client's reconnect + replay of the whole retained log; fails (naming what arrived) if the socket closes first. */
 async function replay(wsUrl: string, apiKey: string, sessionId: string, head: number): Promise<number> {
   const done = Promise.withResolvers<void>();
   const started = performance.now();
+  let received = 0;
   const raw = await openRaw({
     wsUrl,
     apiKey,
     target: { session_id: sessionId, last_seq: 0 },
     onFrame: (text) => {
       const event = JSON.parse(text) as { seq: number; logged: boolean };
-      if (event.logged && event.seq >= head) done.resolve();
+      if (!event.logged) return;
+      received++;
+      if (event.seq >= head) done.resolve();
     },
   });
+  const closed = raw.closed.then(() => {
+    throw new Error(`the socket closed after ${received} of the replay's events (head ${head})`);
+  });
   try {
-    await within(done.promise, STEP_LIMIT_MS, `replay of ${head} events`);
+    await within(
+      Promise.race([done.promise, closed]),
+      STEP_LIMIT_MS,
+      `replay of ${head} events (${received} so far)`,
+    );
     return performance.now() - started;
   } finally {
+    closed.catch(() => {});
     await raw.close();
   }
 }

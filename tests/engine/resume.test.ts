@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import type { ServerEvent } from "../../src/generated/protocol.ts";
-import { CloseCode } from "../../src/generated/protocol_schema.ts";
+import { CloseCode, PROTOCOL_VERSION } from "../../src/generated/protocol_schema.ts";
 import type { components } from "../../src/generated/rest.ts";
 import { createAgent, metric, rest, testEngine } from "./support/engine_fixture.ts";
 import { startTcpProxy } from "../support/tcp_proxy.ts";
+import { CliEngine } from "../support/cli_engine.ts";
 import { TestClient } from "./support/ws_client.ts";
 
 const logged = (events: ServerEvent[]) => events.filter((e) => e.logged);
@@ -164,5 +165,70 @@ Deno.test("resume after abrupt TCP kills (no close frame) replays exactly the mi
     await client.close();
   } finally {
     await proxy.close();
+  }
+});
+
+Deno.test("a replay of 100,000 events from an engine in its own process arrives whole and in order", async () => {
+  // About 23 MB, beyond the default 16 MiB output bound of a socket: the replay is sent in chunks, each
+  // after the socket drained (a bench client was closed as a slow consumer after 34,449 events when
+  // the replay went out at once).
+  const key = "vs-replay-test-key";
+  const engine = await CliEngine.start(key, [
+    "--memory",
+    "--port",
+    "0",
+    "--retained-events",
+    "110000",
+    "--offline-tokens-per-second",
+    "0",
+    "--http-idle-timeout-ms",
+    "0",
+  ]);
+  try {
+    const agent = await createAgent({ url: engine.url, apiKey: key }, { instructions: ESSAY });
+    const { client } = await TestClient.connect(engine.url, key, { agent_id: agent.id });
+    const sessionId = (await client.next("session_created")).session_id;
+    let head = 0;
+    for (let turn = 0; head < 100_000; turn++) {
+      client.post(`essay-${turn}`, ESSAY);
+      const turnEvents = await client.until((e) => e.type === "message_complete", 30_000);
+      head = Math.max(head, ...logged(turnEvents).map((e) => e.seq));
+    }
+    await client.close();
+    // A plain reader (parse and count), like a client replaying into its own store.
+    const socket = new WebSocket(`${engine.url.replace(/^http/, "ws")}/v1/sessions/ws`);
+    const replayed = Promise.withResolvers<number>();
+    let next = 1;
+    let failure = "";
+    socket.onopen = () =>
+      socket.send(JSON.stringify({
+        type: "hello",
+        protocol_version: PROTOCOL_VERSION,
+        api_key: key,
+        target: { session_id: sessionId, last_seq: 0 },
+      }));
+    socket.onmessage = (message) => {
+      const event = JSON.parse(message.data as string) as ServerEvent;
+      if (!event.logged) return;
+      if (event.seq !== next) failure ||= `seq ${event.seq} where ${next} was expected`;
+      next = event.seq + 1;
+      if (event.seq >= head) replayed.resolve(event.seq);
+    };
+    socket.onclose = (close) =>
+      replayed.reject(new Error(`closed ${close.code} ${close.reason} at seq ${next - 1}`));
+    const timer = setTimeout(
+      () => replayed.reject(new Error(`replay stuck at seq ${next - 1} of ${head}`)),
+      60_000,
+    );
+    try {
+      assert.equal(await replayed.promise, head);
+      assert.equal(failure, "", "in order, no gap");
+    } finally {
+      clearTimeout(timer);
+      socket.onclose = null;
+      socket.close();
+    }
+  } finally {
+    await engine.kill();
   }
 });

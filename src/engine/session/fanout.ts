@@ -21,7 +21,15 @@ export interface Subscriber {
   deliver(frame: string): void;
   /** Closes the socket with a close code and reason. */
   close(code: number, reason: string): void;
+  /**
+   * Resolves once the socket's queued output is low again (a replay waits on it between chunks, so a
+   * long log streams to a client instead of piling up in the socket's buffer); false when it closed.
+   */
+  drain?(): Promise<boolean>;
 }
+
+/** Replayed events sent between two waits for the socket to drain. */
+const REPLAY_CHUNK = 512;
 
 /** Where the fan-out reads what a socket missed. */
 export interface FanoutSource {
@@ -138,10 +146,15 @@ export class Fanout {
         head_seq: head,
       }));
     }
+    let sent = 0;
     for (const event of window.events) {
       if (event.seq > head) break;
       send(event);
       attachment.position = event.seq;
+      // Live events meanwhile go to this socket's buffer, as during the store read above.
+      if (++sent % REPLAY_CHUNK === 0 && sub.drain && !(await sub.drain() && this.#subs.has(sub))) {
+        return false;
+      }
     }
     for (const request of approvals) send({ ...request, ...envelope() } as ServerEvent);
     for (const frame of attachment.buffer) sub.deliver(frame);

@@ -52,6 +52,8 @@ const LINGER_QUIET_MS = 150;
 const LINGER_MAX_MS = 1000;
 /** Estimated engine memory per frame queued on a socket besides its bytes (the pending write). */
 const QUEUED_FRAME_OVERHEAD = 256;
+/** Longest a replay waits for one drain. */
+const DRAIN_WAIT_MS = 5_000;
 /** Validation issues an `error` event lists; the first few are enough to fix a frame. */
 const MAX_ISSUES_SHOWN = 5;
 /** Longest quoted detail (a JSON parse error quoting the input) in an error message. */
@@ -148,6 +150,21 @@ export class Connection implements Subscriber, FrameReplies {
     this.#sentBytes += frame.length;
     this.#socket.send(frame);
     this.#deps.ctx.metrics.eventsSent++;
+  }
+
+  /**
+   * Waits until the socket's queued output is under a quarter of `maxSocketBufferBytes` (checked every
+   * millisecond, at most {@link DRAIN_WAIT_MS}); false once the socket is closing. A
+   * reader too slow to drain in that time stays attached and meets the slow-consumer bound instead.
+   */
+  async drain(): Promise<boolean> {
+    const until = performance.now() + DRAIN_WAIT_MS;
+    const lowWater = this.#deps.ctx.options.maxSocketBufferBytes / 4;
+    while (this.#live && this.#socket.readyState === WebSocket.OPEN) {
+      if (this.#socket.bufferedAmount < lowWater || performance.now() > until) return true;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return false;
   }
 
   /** Whether frames may still be sent and handled (no close decided yet). */
