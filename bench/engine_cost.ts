@@ -55,22 +55,24 @@ async function measureEngine(engine: Engine, config: EngineCostConfig): Promise<
   const essay = async () => {
     const sent = performance.now();
     await session.send("Go ahead.", { signal });
-    let started = 0;
+    // The turn starts when the engine logs its `thinking` status: its `ts` (engine clock, this process,
+    // ms) is the start, since with the SQLite store that event arrives in one batch with later ones.
+    let startedAt = 0;
     let events = 0;
     let bytes = 0;
     for await (const event of session.listen({ signal, maxSize: 0 })) {
-      // The turn starts with its `thinking` status; what came before (the acknowledgement, the end of
-      // the previous turn) is not the stream being measured.
-      if (started === 0 && !(event.type === "participant_status" && event.data.status === "thinking")) {
+      // What came before the turn (the acknowledgement, the end of the previous turn) is not measured.
+      if (startedAt === 0 && !(event.type === "participant_status" && event.data.status === "thinking")) {
         continue;
       }
-      if (started === 0) started = performance.now();
+      if (startedAt === 0) startedAt = Date.parse(event.ts);
       events++;
       bytes += frameBytes(event);
       if (event.isComplete) break;
     }
     const ended = performance.now();
-    return { events, bytes, streamingMs: ended - started, totalMs: ended - sent };
+    const endedAt = Date.now();
+    return { events, bytes, streamingMs: Math.max(1, endedAt - startedAt), totalMs: ended - sent };
   };
   await essay(); // warm-up: JIT, caches
   const streaming: number[] = [];
