@@ -95,11 +95,15 @@ export class SessionFeed implements FanoutSource {
       // Published before this node subscribed, or lost: the log has them.
       const window = await this.#store.readEvents(this.sessionId, head);
       const missing = window.events.filter((e) => e.seq > head && e.seq < first);
-      if (missing.length > 0 && missing[0]!.seq !== head + 1) {
+      if ((missing[0]?.seq ?? first) !== head + 1) {
+        // Retention trimmed them before this node could send them: these sockets cannot be served
+        // gap-free, so they are closed and resume from their cursor (getting resync_required).
         this.#log(
-          `cluster: session ${this.sessionId}: events ${head + 1}..${
-            missing[0]!.seq - 1
-          } left the log before this node read them`,
+          `cluster: session ${this.sessionId}: events after ${head} left the log before this node sent them`,
+        );
+        this.fanout.closeAll(
+          CloseCode.internal_error,
+          "events were trimmed before they could be sent; resume from your last seq",
         );
       }
       if (missing.length > 0) {
