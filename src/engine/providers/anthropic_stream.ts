@@ -7,6 +7,7 @@
  * @module
  */
 import { type ModelChunk, ProviderError, type ProviderErrorCode } from "../model.ts";
+import { parseStreamEvent } from "./stream_event.ts";
 
 /** Characters of streamed tool input or thinking kept per block: a bound on what a server can make us hold. */
 const MAX_BLOCK_CHARS = 1024 * 1024;
@@ -68,16 +69,7 @@ function finishToolUse(block: Block): ModelChunk {
 export async function* parseAnthropicStream(events: AsyncIterable<string>): AsyncGenerator<ModelChunk> {
   const blocks = new Map<number, Block>();
   for await (const data of events) {
-    let event: unknown;
-    try {
-      event = JSON.parse(data);
-    } catch (error) {
-      throw new ProviderError(
-        "The model server sent a stream event that is not JSON; check that llm_info.base_url points at the " +
-          "Anthropic Messages API.",
-        { detail: data.slice(0, 500), cause: error },
-      );
-    }
+    const event = parseStreamEvent(data, "the Anthropic Messages API");
     if (!isRecord(event)) continue;
     const index = typeof event["index"] === "number" ? event["index"] : -1;
     switch (event["type"]) {

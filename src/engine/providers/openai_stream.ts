@@ -5,6 +5,7 @@
  * @module
  */
 import { type ModelChunk, ProviderError } from "../model.ts";
+import { parseStreamEvent } from "./stream_event.ts";
 
 /** A tool call being assembled from streamed fragments. */
 interface PartialCall {
@@ -69,16 +70,7 @@ function finishCall(call: PartialCall, index: number): ModelChunk {
 export async function* parseChatStream(events: AsyncIterable<string>): AsyncGenerator<ModelChunk> {
   const calls = new Map<number, PartialCall>();
   for await (const data of events) {
-    let event: unknown;
-    try {
-      event = JSON.parse(data);
-    } catch (error) {
-      throw new ProviderError(
-        "The model server sent a stream event that is not JSON; check that llm_info.base_url points at an " +
-          "OpenAI-compatible Chat Completions server.",
-        { detail: data.slice(0, 500), cause: error },
-      );
-    }
+    const event = parseStreamEvent(data, "an OpenAI-compatible Chat Completions server");
     if (!isRecord(event)) continue;
     if (event["error"] !== undefined) {
       throw new ProviderError(

@@ -1,3 +1,4 @@
+import { clearImmediate, setImmediate } from "node:timers";
 import assert from "node:assert/strict";
 import { createSimulator } from "../../../src/engine/providers/simulator.ts";
 import { assistant, collect, user, userFile } from "./helpers.ts";
@@ -173,9 +174,11 @@ Deno.test("simulator abort interrupts a pending token wait", async () => {
 });
 
 Deno.test("simulator with tokensPerSecond 0 still yields to the event loop while streaming", async () => {
+  // A macrotask queued before the stream must run while it streams, not after: the unthrottled stream
+  // yields to the event loop (with setImmediate, so a whole essay can take under a timer's 1-2 ms).
   let timerFiredAt = -1;
   let count = 0;
-  const timer = setTimeout(() => timerFiredAt = count, 0);
+  const timer = setImmediate(() => timerFiredAt = count);
   try {
     for await (
       const chunk of fast.stream({
@@ -186,7 +189,7 @@ Deno.test("simulator with tokensPerSecond 0 still yields to the event loop while
       })
     ) if (chunk.type === "text") count++;
   } finally {
-    clearTimeout(timer);
+    clearImmediate(timer);
   }
   assert.ok(timerFiredAt >= 0 && timerFiredAt < count, `timer fired at token ${timerFiredAt} of ${count}`);
 });
