@@ -11,13 +11,12 @@
 import { QUEUE_OVERFLOW_ERROR, Session } from "../mod.ts";
 import { spawnChild } from "./support/child.ts";
 import { planText, type StreamPlan } from "./support/frames.ts";
-import { openRaw } from "./support/raw_client.ts";
 import { fmt, type MeasurementResult, type Row } from "./support/report.ts";
 import type { ServersReady } from "./support/servers_child.ts";
 import { connectSocketIo, receiveStream } from "./support/socketio_pair.ts";
 import { median, round } from "./support/stats.ts";
-import { abortWhenIdle, deadline, within } from "./support/timing.ts";
-import type { RuntimeRates } from "./support/runtime_throughput.ts";
+import { abortWhenIdle, deadline } from "./support/timing.ts";
+import { Counter, limitFor, rawStream, type RuntimeRates } from "./support/runtime_throughput.ts";
 
 /** Sizes of the throughput measurement. */
 export interface ThroughputConfig {
@@ -43,58 +42,8 @@ interface Round {
   seconds: number;
 }
 
-/** Counts deltas and times first-to-last; `performance.now()` only twice per round, never per event. */
-class Counter {
-  readonly expected: number;
-  received = 0;
-  #first = 0;
-  #last = 0;
-
-  constructor(expected: number) {
-    this.expected = expected;
-  }
-
-  delta(): void {
-    const n = ++this.received;
-    if (n === 1) this.#first = performance.now();
-    if (n === this.expected) this.#last = performance.now();
-  }
-
-  result(): Round {
-    if (this.received !== this.expected) {
-      throw new Error(`Expected ${this.expected} deltas, received ${this.received}: events were lost.`);
-    }
-    return { received: this.received, seconds: (this.#last - this.#first) / 1000 };
-  }
-}
-
-function limitFor(count: number): number {
-  return 30_000 + count; // generous: 1 ms per event on top of 30 s, still bounded
-}
-
 async function rawRound(servers: ServersReady, plan: StreamPlan): Promise<Round> {
-  const counter = new Counter(plan.count);
-  const done = Promise.withResolvers<void>();
-  const session = await openRaw({
-    wsUrl: servers.wireWsUrl,
-    apiKey: "bench",
-    target: { session_id: "ses_bench_raw" },
-    onFrame: (text) => {
-      const event = JSON.parse(text) as { type: string };
-      if (event.type === "message_delta") counter.delta();
-      else if (event.type === "message_complete") done.resolve();
-    },
-  });
-  try {
-    session.send({
-      type: "post",
-      message: { post_id: "post_raw", content: { kind: "text", text: planText(plan) } },
-    });
-    await within(done.promise, limitFor(plan.count), "raw WebSocket stream");
-  } finally {
-    await session.close();
-  }
-  return counter.result();
+  return (await rawStream(servers, plan)).result();
 }
 
 /**

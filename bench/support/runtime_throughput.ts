@@ -29,7 +29,8 @@ export interface WireUrls {
   wireUrl: string;
 }
 
-function limitFor(count: number): number {
+/** How long a stream of `count` events may take. */
+export function limitFor(count: number): number {
   return 30_000 + count; // 1 ms per event on top of 30 s: bounded
 }
 
@@ -43,7 +44,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /** Counts deltas and times first-to-last; the clock is read twice per round, never per event. */
-class Counter {
+export class Counter {
   readonly expected: number;
   received = 0;
   #first = 0;
@@ -59,16 +60,28 @@ class Counter {
     if (n === this.expected) this.#last = performance.now();
   }
 
-  rate(): number {
+  /** Received deltas and the seconds from the first to the last; throws when any was lost. */
+  result(): { received: number; seconds: number } {
     if (this.received !== this.expected) {
       throw new Error(`Expected ${this.expected} deltas, received ${this.received}: events were lost.`);
     }
-    return (this.received - 1) / ((this.#last - this.#first) / 1000);
+    return { received: this.received, seconds: (this.#last - this.#first) / 1000 };
+  }
+
+  /** Deltas per second after the first. */
+  rate(): number {
+    const { received, seconds } = this.result();
+    return (received - 1) / seconds;
   }
 }
 
 /** One raw round: receive + JSON.parse only. */
 export async function rawRate(urls: WireUrls, plan: StreamPlan): Promise<number> {
+  return (await rawStream(urls, plan)).rate();
+}
+
+/** Streams `plan` to a raw WebSocket client that only parses each frame. */
+export async function rawStream(urls: WireUrls, plan: StreamPlan): Promise<Counter> {
   const counter = new Counter(plan.count);
   const done = Promise.withResolvers<void>();
   const session = await openRaw({
@@ -90,7 +103,7 @@ export async function rawRate(urls: WireUrls, plan: StreamPlan): Promise<number>
   } finally {
     await session.close();
   }
-  return counter.rate();
+  return counter;
 }
 
 /**
