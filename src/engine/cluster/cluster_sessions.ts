@@ -367,15 +367,19 @@ export class ClusterSessions implements Sessions {
   async #sweep(): Promise<void> {
     if (this.#closing) return;
     try {
-      for (const { session } of await this.#store.listOpenTurns()) {
-        if (session.state !== "active") continue;
-        const live = this.#registry.live(session.id);
-        if (this.#leases.holds(session.id)) {
-          // Ours: only a runtime the store failed (Redis went away mid-turn) left its turn open.
-          if (live && !live.broken) continue;
-        } else if (await this.#store.leaseHolder(session.id) !== null) continue;
-        if ((await this.#store.listApprovals(session.id)).length > 0) continue;
-        if (!(await this.#leases.acquire(session.id)).mine) continue;
+      // Cheap in the common case (every open turn running healthily somewhere): one HKEYS and one MGET.
+      const ids = (await this.#store.listOpenTurnIds()).filter((id) => {
+        const live = this.#registry.live(id);
+        // Ours and healthy: running here. Ours and failed (Redis went away mid-turn): to be closed.
+        return !(this.#leases.holds(id) && live && !live.broken);
+      });
+      const holders = await this.#store.leaseHolders(ids);
+      for (const [i, id] of ids.entries()) {
+        if (holders[i] !== null && !this.#leases.holds(id)) continue;
+        const session = await this.#store.sessionById(id);
+        if (session?.state !== "active") continue;
+        if ((await this.#store.listApprovals(id)).length > 0) continue;
+        if (!(await this.#leases.acquire(id)).mine) continue;
         await this.#adopt(session);
       }
     } catch (error) {

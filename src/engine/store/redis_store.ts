@@ -168,6 +168,8 @@ export class RedisStore implements EngineStore {
     define("vsPutOrdered", 2, scripts.PUT_ORDERED);
     define("vsDeleteOrdered", 2, scripts.DELETE_ORDERED);
     define("vsAcquire", 1, scripts.ACQUIRE_LEASE);
+    // Any number of keys: the caller passes the count first.
+    redis.defineCommand("vsRenew", { lua: scripts.RENEW_LEASES });
     define("vsRelease", 1, scripts.RELEASE_LEASE);
   }
 
@@ -243,13 +245,7 @@ export class RedisStore implements EngineStore {
     if (leases.length === 0) return [];
     const keys = leases.map((l) => this.keys.lease(l.sessionId));
     const kept = await this.#run(() =>
-      this.#redis.eval(
-        scripts.RENEW_LEASES,
-        keys.length,
-        ...keys,
-        ms,
-        ...leases.map((l) => l.token),
-      ) as Promise<number[]>
+      this.#redis.vsRenew(keys.length, ...keys, ms, ...leases.map((l) => l.token))
     );
     return kept.map((k) => k === 1);
   }
@@ -262,6 +258,22 @@ export class RedisStore implements EngineStore {
   /** The token holding a session's lease, if any. */
   leaseHolder(sessionId: string): Promise<string | null> {
     return this.#run(() => this.#redis.get(this.keys.lease(sessionId)));
+  }
+
+  /** The tokens holding the sessions' leases (null where free), in one round trip. */
+  async leaseHolders(sessionIds: string[]): Promise<Array<string | null>> {
+    if (sessionIds.length === 0) return [];
+    return await this.#run(() => this.#redis.mget(...sessionIds.map((id) => this.keys.lease(id))));
+  }
+
+  /** The sessions with a turn recorded as running (ids only). */
+  listOpenTurnIds(): Promise<string[]> {
+    return this.#run(() => this.#redis.hkeys(this.keys.openTurns()));
+  }
+
+  /** A session record by id alone (cluster bookkeeping; tenant reads go through {@link getSession}). */
+  sessionById(id: string): Promise<SessionRecord | undefined> {
+    return this.#session(id);
   }
 
   /** The running turn recorded for one session. */
