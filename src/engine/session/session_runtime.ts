@@ -21,7 +21,6 @@ import { SessionLog } from "./session_log.ts";
 import { runTurn, type TurnOutcome } from "./turn.ts";
 import { TurnRunner, type TurnWork } from "./turn_runner.ts";
 
-
 /** What a restored session brings along; a new session starts empty. */
 export interface RestoredState {
   /** Newest logged seq. */
