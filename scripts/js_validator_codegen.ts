@@ -6,6 +6,13 @@
  * the client bundle small (generated per-field code for every frame was over half of it); the hot
  * predicates keep the SDK's per-frame cost low (it validates every inbound frame).
  *
+ * The table is TypeScript, not JSON, to be small after minifying and gzip: each object node is a call
+ * `object({ name: node, other: optional(node) })`, required unless wrapped by `optional` (so no
+ * `required` list spells the names again), no other keys allowed unless a second argument says so; and
+ * each node used more than once (`{ type: "string" }`, the envelope's fields) is one constant, which the
+ * minifier names with a letter or two. The table keeps only what the checker reads, and the runtime
+ * carries the code of `pattern` only when a node uses it.
+ *
  * Supports the JSON Schema subset the protocol uses: `$ref` to `#/$defs`, `oneOf`/`anyOf`, `const`,
  * `enum`, `type` string/integer/number/boolean/array/object with their length, range, pattern,
  * `date-time` and base64 keywords, and `additionalProperties`. Anything else fails the generator.
@@ -36,6 +43,17 @@ const KNOWN = new Set([
   "minItems",
   "maxItems",
 ]);
+
+/** The keywords of each type, which the checker reads for a node of that type only. */
+const TYPE_KEYWORDS: Record<string, string[]> = {
+  string: ["format", "contentEncoding", "minLength", "maxLength", "pattern"],
+  integer: ["minimum", "maximum"],
+  number: ["minimum", "maximum"],
+  boolean: [],
+  array: ["minItems", "maxItems", "items"],
+  object: ["properties", "required", "additionalProperties"],
+};
+const TYPED = new Set(Object.values(TYPE_KEYWORDS).flat());
 
 function fail(path: string, message: string): never {
   throw new Error(`validator codegen: ${path}: ${message}`);
@@ -137,6 +155,22 @@ class Emitter {
     return fn;
   }
 
+  /**
+   * Whether {@link test} is false for `undefined`: then a required property needs no presence check of
+   * its own. True for every node with a type, const, enum or union whose branches all are.
+   */
+  #rejectsUndefined(node: JsonSchema, seen: ReadonlySet<string> = new Set()): boolean {
+    if (typeof node.$ref === "string") {
+      const name = node.$ref.slice("#/$defs/".length);
+      const def = this.#defs[name];
+      return def !== undefined && !seen.has(name) && this.#rejectsUndefined(def, new Set([...seen, name]));
+    }
+    const union = (node.oneOf ?? node.anyOf) as JsonSchema[] | undefined;
+    if (union) return union.every((branch) => this.#rejectsUndefined(branch, seen));
+    if ("const" in node || Array.isArray(node.enum)) return true;
+    return ["string", "integer", "number", "boolean", "array", "object"].includes(node.type as string);
+  }
+
   #objectTest(node: JsonSchema, path: string): string {
     const properties = (node.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((node.required ?? []) as string[]);
@@ -144,11 +178,13 @@ class Emitter {
     for (const [key, schema] of Object.entries(properties)) {
       const child = `x[${JSON.stringify(key)}]`;
       const test = this.test(schema, child, `${path}_${key}`);
-      lines.push(
-        required.has(key)
-          ? `if (${child} === undefined || !(${test})) return false;`
-          : `if (${child} !== undefined && !(${test})) return false;`,
-      );
+      let line = `if (${child} !== undefined && !(${test})) return false;`;
+      if (required.has(key)) {
+        line = this.#rejectsUndefined(schema)
+          ? `if (!(${test})) return false;`
+          : `if (${child} === undefined || !(${test})) return false;`;
+      }
+      lines.push(line);
     }
     const extra = node.additionalProperties;
     if (extra === false) {
@@ -173,13 +209,18 @@ function compact(node: JsonSchema, path: string, defs: Record<string, JsonSchema
     switch (key) {
       case "$ref": {
         const ref = String(value);
-        if (!ref.startsWith("#/$defs/") || !(ref.slice(8) in defs)) fail(path, `unsupported $ref ${ref}`);
-        out.$ref = ref.slice(8);
+        const name = ref.slice("#/$defs/".length);
+        if (!ref.startsWith("#/$defs/") || !name || !Object.hasOwn(defs, name)) {
+          fail(path, `unsupported $ref ${ref}`);
+        }
+        out.$ref = name;
         break;
       }
       case "oneOf":
       case "anyOf":
-        out[key] = (value as JsonSchema[]).map((branch, i) => compact(branch, `${path}_or${i}`, defs));
+        // The checker passes a value that matches any branch of either, so both are stored as `oneOf`.
+        if ("oneOf" in node && "anyOf" in node) fail(path, "both oneOf and anyOf");
+        out.oneOf = (value as JsonSchema[]).map((branch, i) => compact(branch, `${path}_or${i}`, defs));
         break;
       case "properties":
         out.properties = Object.fromEntries(
@@ -192,9 +233,22 @@ function compact(node: JsonSchema, path: string, defs: Record<string, JsonSchema
         out.items = compact(value as JsonSchema, `${path}_item`, defs);
         break;
       case "additionalProperties":
-        out.additionalProperties = typeof value === "object" && value !== null
-          ? compact(value as JsonSchema, `${path}_value`, defs)
-          : value;
+        if (typeof value === "boolean") out.additionalProperties = value;
+        else if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+          out.additionalProperties = compact(value as JsonSchema, `${path}_value`, defs);
+        } else fail(path, "additionalProperties must be a boolean or a schema");
+        break;
+      case "pattern":
+        try {
+          new RegExp(String(value));
+        } catch {
+          fail(path, `invalid pattern ${JSON.stringify(value)}`);
+        }
+        out.pattern = value;
+        break;
+      case "enum":
+        if (!Array.isArray(value)) fail(path, "enum must be an array");
+        out.enum = value;
         break;
       case "format":
         if (value !== "date-time") fail(path, `unsupported format ${String(value)}`);
@@ -217,7 +271,145 @@ function compact(node: JsonSchema, path: string, defs: Record<string, JsonSchema
   if (typeof out.additionalProperties === "object" && Object.keys(properties).length) {
     fail(path, "properties together with a schema for additionalProperties");
   }
+  // Only what the checker reads: it looks at $ref, oneOf, const and enum first and then stops, and
+  // otherwise at the keywords of the node's type only.
+  const first = ["$ref", "oneOf", "const", "enum"].some((keyword) => keyword in out);
+  const read = first ? [] : TYPE_KEYWORDS[out.type as string] ?? [];
+  for (const keyword of Object.keys(out)) {
+    if (TYPED.has(keyword) && !read.includes(keyword)) delete out[keyword];
+  }
   return out;
+}
+
+/** A property or definition name as an object-literal key: bare when it is an identifier. */
+function key(name: string): string {
+  // In an object literal `__proto__` sets the prototype instead of making a property.
+  if (name === "__proto__") fail(name, "unsupported name __proto__");
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** Whether `node` is written as a call of the runtime's `object()`: an object node and nothing else. */
+function isObjectNode(node: JsonSchema): boolean {
+  const keywords = ["type", "properties", "required", "additionalProperties"];
+  return node.type === "object" && Object.keys(node).every((k) => keywords.includes(k));
+}
+
+/** The nodes inside a compacted node. */
+function children(node: JsonSchema): JsonSchema[] {
+  const out = Object.values((node.properties ?? {}) as Record<string, JsonSchema>);
+  if (typeof node.items === "object") out.push(node.items as JsonSchema);
+  if (typeof node.additionalProperties === "object") out.push(node.additionalProperties as JsonSchema);
+  return out.concat((node.oneOf ?? []) as JsonSchema[]);
+}
+
+/**
+ * Writes the table as TypeScript (see the module comment): object nodes as `object()` calls, and nodes
+ * used more than once as constants. Identical nodes are found by their text written out in full.
+ */
+class TableWriter {
+  /** The full text of each node (every child written inline). */
+  readonly #text = new Map<JsonSchema, string>();
+  /** Uses of each full text, where the inside of a node used twice counts once. */
+  readonly #uses = new Map<string, number>();
+  /** One node of each full text, children before parents. */
+  readonly #nodes = new Map<string, JsonSchema>();
+  /** The constant's name of each full text used more than once. */
+  readonly #names = new Map<string, string>();
+
+  /** `taken`: names the module already declares. */
+  constructor(table: Record<string, JsonSchema>, taken: Set<string>) {
+    for (const node of Object.values(table)) this.#count(node);
+    for (const [text, node] of this.#nodes) {
+      if (this.#uses.get(text)! < 2) continue;
+      let name = constantName(node);
+      for (let i = 2; taken.has(name); i++) name = `${constantName(node)}_${i}`;
+      taken.add(name);
+      this.#names.set(text, name);
+    }
+  }
+
+  #count(node: JsonSchema): void {
+    const text = this.#fullText(node);
+    const uses = this.#uses.get(text) ?? 0;
+    this.#uses.set(text, uses + 1);
+    if (uses > 0) return;
+    for (const child of children(node)) this.#count(child);
+    this.#nodes.set(text, node);
+  }
+
+  #fullText(node: JsonSchema): string {
+    let text = this.#text.get(node);
+    if (text === undefined) {
+      text = this.#expression(node, (child) => this.#fullText(child));
+      this.#text.set(node, text);
+    }
+    return text;
+  }
+
+  /** `node` as an expression, with its children written by `write`. */
+  #expression(node: JsonSchema, write: (child: JsonSchema) => string): string {
+    if (isObjectNode(node)) {
+      const required = new Set((node.required ?? []) as string[]);
+      const properties = Object.entries((node.properties ?? {}) as Record<string, JsonSchema>).map(
+        ([name, child]) => `${key(name)}: ${required.has(name) ? write(child) : `optional(${write(child)})`}`,
+      );
+      // No additionalProperties allows any key, as true does.
+      const extra = node.additionalProperties ?? true;
+      const second = extra === false
+        ? ""
+        : `, ${extra === true ? "true" : `everyValue(${write(extra as JsonSchema)})`}`;
+      return `object(${properties.length ? `{ ${properties.join(", ")} }` : "{}"}${second})`;
+    }
+    const entries = Object.entries(node).map(([keyword, value]) => {
+      // compact() leaves these on object nodes only, which are written above.
+      if (TYPE_KEYWORDS.object!.includes(keyword)) fail(keyword, "object keyword outside an object node");
+      if (keyword === "oneOf") return `oneOf: [${(value as JsonSchema[]).map(write).join(", ")}]`;
+      if (keyword === "pattern") return `pattern: matching(${JSON.stringify(value)})`;
+      if (keyword === "items") return `items: ${write(value as JsonSchema)}`;
+      return `${key(keyword)}: ${JSON.stringify(value)}`;
+    });
+    return `{ ${entries.join(", ")} }`;
+  }
+
+  /** `node` as written in the table: a constant's name, or inline. */
+  write(node: JsonSchema): string {
+    return this.#names.get(this.#fullText(node)) ?? this.#expression(node, (child) => this.write(child));
+  }
+
+  /** The declarations of the constants, each after the ones it uses. */
+  constants(): string[] {
+    return [...this.#names].map(([text, name]) =>
+      `const ${name}: Node = ${this.#expression(this.#nodes.get(text)!, (child) => this.write(child))};`
+    );
+  }
+}
+
+/** A constant's name that says what the node checks, such as `STRING_MIN_1_MAX_128`. */
+function constantName(node: JsonSchema): string {
+  const parts: unknown[] = [];
+  if (typeof node.$ref === "string") parts.push("REF", node.$ref);
+  else if ("const" in node) parts.push("CONST", node.const);
+  else if (Array.isArray(node.enum)) parts.push("ENUM", node.enum[0]);
+  else if (node.oneOf) parts.push("ONE_OF");
+  else if (node.type === "object") {
+    const properties = Object.keys((node.properties ?? {}) as JsonSchema);
+    if (properties.length) parts.push("OBJECT", ...properties.slice(0, 3));
+    else if (typeof node.additionalProperties === "object") {
+      parts.push("RECORD_OF", constantName(node.additionalProperties as JsonSchema));
+    } else parts.push(node.additionalProperties === false ? "EMPTY_OBJECT" : "ANY_OBJECT");
+  } else {
+    parts.push(node.type ?? "ANY");
+    if (node.format) parts.push("DATE_TIME");
+    if (node.contentEncoding) parts.push("BASE64");
+    for (const keyword of ["minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"]) {
+      if (typeof node[keyword] === "number") parts.push(keyword.slice(0, 3), node[keyword]);
+    }
+    if (node.pattern !== undefined) parts.push("PATTERN");
+    if (typeof node.items === "object") parts.push("OF", constantName(node.items as JsonSchema));
+  }
+  // FileContent → FILE_CONTENT, date-time → DATE_TIME.
+  const words = parts.map((part) => String(part).replace(/([a-z0-9])(?=[A-Z])/g, "$1_"));
+  return words.join("_").replace(/[^A-Za-z0-9]+/g, "_").toUpperCase();
 }
 
 const RUNTIME = `
@@ -244,19 +436,14 @@ function isDateTime(s: string): boolean {
 }
 
 /**
- * Standard base64 with padding, checked in one pass: a regular expression with a repeated group
- * overflows V8's backtracking stack on multi-megabyte strings, and a validator must never throw.
+ * Standard base64 with padding. A loop over one character class, never a repeated group: V8 runs the
+ * first in constant stack, while a group overflows its backtracking stack on multi-megabyte strings
+ * (and a validator must never throw).
  */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 function isBase64(s: string): boolean {
-  const n = s.length;
-  if (n % 4 !== 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47) continue;
-    if (c === 61 && (i === n - 1 || (i === n - 2 && s.charCodeAt(n - 1) === 61))) continue;
-    return false;
-  }
-  return true;
+  return s.length % 4 === 0 && BASE64.test(s);
 }
 
 /** Names from user input (object keys) quoted in messages are cut, so an error never echoes megabytes. */
@@ -288,10 +475,6 @@ function typeIssue(path: string, want: string, x: unknown): Issue {
   return issue(path, "invalid_type", "expected " + want + ", received " + received(x));
 }
 
-function missing(p: string, key: string, want: string): Issue {
-  return issue(join(p, key), "invalid_type", "expected " + want + ", received nothing");
-}
-
 function unrecognized(path: string, keys: string[]): Issue {
   const shown = keys.slice(0, 5).map(cut).join(", ") + (keys.length > 5 ? ", and " + (keys.length - 5) + " more" : "");
   return issue(path, "unrecognized_keys", "unrecognized key" + (keys.length === 1 ? "" : "s") + ": " + shown);
@@ -299,28 +482,54 @@ function unrecognized(path: string, keys: string[]): Issue {
 
 type Node = any;
 
-const patterns = new Map<string, RegExp>();
+/** Marks a property of {@link object} as one that may be absent: its node, wrapped in an array. */
+function optional(n: Node): Node[] {
+  return [n];
+}
+
+/**
+ * An object node: \`properties\` in order, each required unless wrapped by {@link optional}; other
+ * keys not allowed (\`extra\` false), allowed (true) or checked by {@link everyValue}.
+ */
+function object(properties: Record<string, Node>, extra: Node = false): Node {
+  return { type: "object", properties, additionalProperties: extra };
+}
+
+/**
+ * The checks of a record's values (\`additionalProperties\` a node) and of a \`pattern\`, written into
+ * the table as calls: a schema that uses neither leaves them out of the bundle.
+ */
+function everyValue(n: Node): Node {
+  return (x: any, p: string, o: Issue[]) => {
+    for (const k in x) {
+      if (o.length >= MAX_ISSUES) break;
+      check(n, x[k], join(p, k), o);
+    }
+  };
+}
+
+function matching(source: string): Node {
+  const re = new RegExp(source);
+  return (x: string, p: string, o: Issue[]) => {
+    if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + source));
+  };
+}
 
 /** What a required property holds, for "expected X, received nothing". */
 function expected(n: Node): string {
   if ("const" in n) return JSON.stringify(n.const);
   if (n.$ref) return n.$ref;
   if (n.enum) return n.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
-  if (n.oneOf || n.anyOf) return "one of the allowed shapes";
+  if (n.oneOf) return "one of the allowed shapes";
   return n.type === "integer" ? "int" : String(n.type ?? "a value");
 }
 
 /** Pushes an issue to \`o\` for every way \`x\` (at path \`p\`) breaks schema node \`n\`. */
 function check(n: Node, x: any, p: string, o: Issue[]): void {
   if (n.$ref) return check(DEFS[n.$ref], x, p, o);
-  const branches = n.oneOf ?? n.anyOf;
-  if (branches) return union(x, p, o, branches);
-  if ("const" in n) {
-    if (x !== n.const) o.push(issue(p, "invalid_value", "expected " + JSON.stringify(n.const)));
-    return;
-  }
-  if (n.enum) {
-    if (!n.enum.includes(x)) o.push(issue(p, "invalid_value", "expected " + expected(n)));
+  if (n.oneOf) return union(x, p, o, n.oneOf);
+  if ("const" in n || n.enum) {
+    if ("const" in n ? x !== n.const : !n.enum.includes(x)) o.push(issue(p, "invalid_value", "expected " + expected(n)));
     return;
   }
   switch (n.type) {
@@ -330,17 +539,11 @@ function check(n: Node, x: any, p: string, o: Issue[]): void {
       if (n.contentEncoding && !isBase64(x)) o.push(issue(p, "invalid_format", "invalid base64"));
       if (x.length < n.minLength) o.push(issue(p, "too_small", "must have at least " + n.minLength + " characters"));
       if (x.length > n.maxLength) o.push(issue(p, "too_big", "must have at most " + n.maxLength + " characters"));
-      if (n.pattern !== undefined) {
-        let re = patterns.get(n.pattern);
-        if (!re) patterns.set(n.pattern, re = new RegExp(n.pattern));
-        if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + n.pattern));
-      }
+      if (n.pattern) n.pattern(x, p, o);
       return;
     case "integer":
     case "number":
-      if (n.type === "integer" ? !Number.isInteger(x) : typeof x !== "number" || !Number.isFinite(x)) {
-        return void o.push(typeIssue(p, n.type === "integer" ? "int" : "number", x));
-      }
+      if (n.type === "integer" ? !Number.isInteger(x) : !Number.isFinite(x)) return void o.push(typeIssue(p, expected(n), x));
       if (x < n.minimum) o.push(issue(p, "too_small", "must be >= " + n.minimum));
       if (x > n.maximum) o.push(issue(p, "too_big", "must be <= " + n.maximum));
       return;
@@ -354,29 +557,25 @@ function check(n: Node, x: any, p: string, o: Issue[]): void {
       if (n.items) for (let i = 0; i < x.length && o.length < MAX_ISSUES; i++) check(n.items, x[i], join(p, i), o);
       return;
     case "object":
-      return object(n, x, p, o);
+      return checkObject(n, x, p, o);
   }
 }
 
-function object(n: Node, x: any, p: string, o: Issue[]): void {
+function checkObject(n: Node, x: any, p: string, o: Issue[]): void {
   if (!isObject(x)) return void o.push(typeIssue(p, "object", x));
-  const properties = n.properties ?? {};
-  const required: string[] = n.required ?? [];
+  const properties = n.properties;
   for (const k in properties) {
-    if (x[k] !== undefined) check(properties[k], x[k], join(p, k), o);
-    else if (required.includes(k)) o.push(missing(p, k, expected(properties[k])));
+    const mayBeAbsent = Array.isArray(properties[k]);
+    const child = mayBeAbsent ? properties[k][0] : properties[k];
+    if (x[k] !== undefined) check(child, x[k], join(p, k), o);
+    else if (!mayBeAbsent) o.push(typeIssue(join(p, k), expected(child), undefined));
   }
   const extra = n.additionalProperties;
   if (extra === false) {
     let unknown: string[] | undefined;
     for (const k in x) if (!Object.hasOwn(properties, k)) (unknown ??= []).push(k);
     if (unknown) o.push(unrecognized(p, unknown));
-  } else if (typeof extra === "object") {
-    for (const k in x) {
-      if (o.length >= MAX_ISSUES) break;
-      check(extra, x[k], join(p, k), o);
-    }
-  }
+  } else if (extra !== true) extra(x, p, o);
 }
 
 /** Passes when one branch passes; otherwise reports the branch that came closest, or no branch. */
@@ -416,14 +615,25 @@ export function validatorModule(
   const patterns = [...emitter.patterns].map(([source, name]) =>
     `const ${name} = new RegExp(${JSON.stringify(source)});`
   );
+  const taken = [
+    "DEFS",
+    ...emitter.patterns.values(),
+    ...Array.from(RUNTIME.matchAll(/^(?:const|let) (\w+)/gm), (m) => m[1]!),
+  ];
+  const writer = new TableWriter(table, new Set(taken));
   return [
     banner,
     "// deno-lint-ignore-file no-explicit-any",
     RUNTIME,
     ...patterns,
     "",
-    "/** The schema's \`$defs\`, only the keywords that validate (\`$ref\` by bare name). */",
-    `const DEFS: Record<string, Node> = ${JSON.stringify(table)};`,
+    "// The nodes used more than once in the table.",
+    ...writer.constants(),
+    "",
+    "/** The schema's \`$defs\`: only what the checker reads, \`$ref\` by bare name, \`anyOf\` as \`oneOf\`. */",
+    "const DEFS: Record<string, Node> = {",
+    ...names.map((name) => `${key(name)}: ${writer.write(table[name]!)},`),
+    "};",
     "",
     ...emitter.predicateFunctions,
     "",

@@ -26,21 +26,14 @@ function isDateTime(s: string): boolean {
 }
 
 /**
- * Standard base64 with padding, checked in one pass: a regular expression with a repeated group
- * overflows V8's backtracking stack on multi-megabyte strings, and a validator must never throw.
+ * Standard base64 with padding. A loop over one character class, never a repeated group: V8 runs the
+ * first in constant stack, while a group overflows its backtracking stack on multi-megabyte strings
+ * (and a validator must never throw).
  */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 function isBase64(s: string): boolean {
-  const n = s.length;
-  if (n % 4 !== 0) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47) {
-      continue;
-    }
-    if (c === 61 && (i === n - 1 || (i === n - 2 && s.charCodeAt(n - 1) === 61))) continue;
-    return false;
-  }
-  return true;
+  return s.length % 4 === 0 && BASE64.test(s);
 }
 
 /** Names from user input (object keys) quoted in messages are cut, so an error never echoes megabytes. */
@@ -72,10 +65,6 @@ function typeIssue(path: string, want: string, x: unknown): Issue {
   return issue(path, "invalid_type", "expected " + want + ", received " + received(x));
 }
 
-function missing(p: string, key: string, want: string): Issue {
-  return issue(join(p, key), "invalid_type", "expected " + want + ", received nothing");
-}
-
 function unrecognized(path: string, keys: string[]): Issue {
   const shown = keys.slice(0, 5).map(cut).join(", ") +
     (keys.length > 5 ? ", and " + (keys.length - 5) + " more" : "");
@@ -84,28 +73,56 @@ function unrecognized(path: string, keys: string[]): Issue {
 
 type Node = any;
 
-const patterns = new Map<string, RegExp>();
+/** Marks a property of {@link object} as one that may be absent: its node, wrapped in an array. */
+function optional(n: Node): Node[] {
+  return [n];
+}
+
+/**
+ * An object node: `properties` in order, each required unless wrapped by {@link optional}; other
+ * keys not allowed (`extra` false), allowed (true) or checked by {@link everyValue}.
+ */
+function object(properties: Record<string, Node>, extra: Node = false): Node {
+  return { type: "object", properties, additionalProperties: extra };
+}
+
+/**
+ * The checks of a record's values (`additionalProperties` a node) and of a `pattern`, written into
+ * the table as calls: a schema that uses neither leaves them out of the bundle.
+ */
+function everyValue(n: Node): Node {
+  return (x: any, p: string, o: Issue[]) => {
+    for (const k in x) {
+      if (o.length >= MAX_ISSUES) break;
+      check(n, x[k], join(p, k), o);
+    }
+  };
+}
+
+function matching(source: string): Node {
+  const re = new RegExp(source);
+  return (x: string, p: string, o: Issue[]) => {
+    if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + source));
+  };
+}
 
 /** What a required property holds, for "expected X, received nothing". */
 function expected(n: Node): string {
   if ("const" in n) return JSON.stringify(n.const);
   if (n.$ref) return n.$ref;
   if (n.enum) return n.enum.map((v: unknown) => JSON.stringify(v)).join(" | ");
-  if (n.oneOf || n.anyOf) return "one of the allowed shapes";
+  if (n.oneOf) return "one of the allowed shapes";
   return n.type === "integer" ? "int" : String(n.type ?? "a value");
 }
 
 /** Pushes an issue to `o` for every way `x` (at path `p`) breaks schema node `n`. */
 function check(n: Node, x: any, p: string, o: Issue[]): void {
   if (n.$ref) return check(DEFS[n.$ref], x, p, o);
-  const branches = n.oneOf ?? n.anyOf;
-  if (branches) return union(x, p, o, branches);
-  if ("const" in n) {
-    if (x !== n.const) o.push(issue(p, "invalid_value", "expected " + JSON.stringify(n.const)));
-    return;
-  }
-  if (n.enum) {
-    if (!n.enum.includes(x)) o.push(issue(p, "invalid_value", "expected " + expected(n)));
+  if (n.oneOf) return union(x, p, o, n.oneOf);
+  if ("const" in n || n.enum) {
+    if ("const" in n ? x !== n.const : !n.enum.includes(x)) {
+      o.push(issue(p, "invalid_value", "expected " + expected(n)));
+    }
     return;
   }
   switch (n.type) {
@@ -119,16 +136,12 @@ function check(n: Node, x: any, p: string, o: Issue[]): void {
       if (x.length > n.maxLength) {
         o.push(issue(p, "too_big", "must have at most " + n.maxLength + " characters"));
       }
-      if (n.pattern !== undefined) {
-        let re = patterns.get(n.pattern);
-        if (!re) patterns.set(n.pattern, re = new RegExp(n.pattern));
-        if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + n.pattern));
-      }
+      if (n.pattern) n.pattern(x, p, o);
       return;
     case "integer":
     case "number":
-      if (n.type === "integer" ? !Number.isInteger(x) : typeof x !== "number" || !Number.isFinite(x)) {
-        return void o.push(typeIssue(p, n.type === "integer" ? "int" : "number", x));
+      if (n.type === "integer" ? !Number.isInteger(x) : !Number.isFinite(x)) {
+        return void o.push(typeIssue(p, expected(n), x));
       }
       if (x < n.minimum) o.push(issue(p, "too_small", "must be >= " + n.minimum));
       if (x > n.maximum) o.push(issue(p, "too_big", "must be <= " + n.maximum));
@@ -145,29 +158,25 @@ function check(n: Node, x: any, p: string, o: Issue[]): void {
       }
       return;
     case "object":
-      return object(n, x, p, o);
+      return checkObject(n, x, p, o);
   }
 }
 
-function object(n: Node, x: any, p: string, o: Issue[]): void {
+function checkObject(n: Node, x: any, p: string, o: Issue[]): void {
   if (!isObject(x)) return void o.push(typeIssue(p, "object", x));
-  const properties = n.properties ?? {};
-  const required: string[] = n.required ?? [];
+  const properties = n.properties;
   for (const k in properties) {
-    if (x[k] !== undefined) check(properties[k], x[k], join(p, k), o);
-    else if (required.includes(k)) o.push(missing(p, k, expected(properties[k])));
+    const mayBeAbsent = Array.isArray(properties[k]);
+    const child = mayBeAbsent ? properties[k][0] : properties[k];
+    if (x[k] !== undefined) check(child, x[k], join(p, k), o);
+    else if (!mayBeAbsent) o.push(typeIssue(join(p, k), expected(child), undefined));
   }
   const extra = n.additionalProperties;
   if (extra === false) {
     let unknown: string[] | undefined;
     for (const k in x) if (!Object.hasOwn(properties, k)) (unknown ??= []).push(k);
     if (unknown) o.push(unrecognized(p, unknown));
-  } else if (typeof extra === "object") {
-    for (const k in x) {
-      if (o.length >= MAX_ISSUES) break;
-      check(extra, x[k], join(p, k), o);
-    }
-  }
+  } else if (extra !== true) extra(x, p, o);
 }
 
 /** Passes when one branch passes; otherwise reports the branch that came closest, or no branch. */
@@ -187,79 +196,70 @@ function union(x: unknown, p: string, o: Issue[], branches: Node[]): void {
   else o.push(...best);
 }
 
-/** The schema's `$defs`, only the keywords that validate (`$ref` by bare name). */
+// The nodes used more than once in the table.
+const INTEGER_MIN_0: Node = { type: "integer", minimum: 0 };
+const BOOLEAN: Node = { type: "boolean" };
+const STRING: Node = { type: "string" };
+const STRING_DATE_TIME: Node = { type: "string", format: "date-time" };
+const ANY_OBJECT: Node = object({}, true);
+const STRING_MIN_1_MAX_128: Node = { type: "string", minLength: 1, maxLength: 128 };
+const STRING_MAX_1000: Node = { type: "string", maxLength: 1000 };
+const REF_FILE_CONTENT: Node = { $ref: "FileContent" };
+const INTEGER_MIN_1: Node = { type: "integer", minimum: 1 };
+const STRING_MAX_128: Node = { type: "string", maxLength: 128 };
+const ARRAY_OF_STRING: Node = { type: "array", items: STRING };
+const REF_USER_MESSAGE: Node = { $ref: "UserMessage" };
+const OBJECT_REASON: Node = object({ reason: optional(STRING) });
+
+/** The schema's `$defs`: only what the checker reads, `$ref` by bare name, `anyOf` as `oneOf`. */
 const DEFS: Record<string, Node> = {
-  "ApprovalRequestEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "approval_request" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "request_id": { "type": "string" },
-          "call_id": { "type": "string" },
-          "tool_name": { "type": "string" },
-          "tool_id": { "type": "string" },
-          "tool_type": { "type": "string" },
-          "arguments": { "type": "object", "additionalProperties": true },
-        },
-        "required": ["request_id", "call_id", "tool_name", "tool_id", "tool_type", "arguments"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "ApprovalResponseFrame": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "approval_response" },
-      "request_id": { "type": "string", "minLength": 1, "maxLength": 128 },
-      "approved": { "type": "boolean" },
-      "confirm": { "type": "object", "additionalProperties": true },
-      "deny_reason": { "type": "string", "maxLength": 4000 },
-    },
-    "required": ["type", "request_id", "approved"],
-    "additionalProperties": false,
-  },
-  "CancelTurnFrame": {
-    "type": "object",
-    "properties": { "type": { "const": "cancel_turn" }, "reason": { "type": "string", "maxLength": 1000 } },
-    "required": ["type"],
-    "additionalProperties": false,
-  },
-  "ClientFrame": {
-    "oneOf": [
-      { "$ref": "HelloFrame" },
-      { "$ref": "PostFrame" },
-      { "$ref": "PostBatchFrame" },
-      { "$ref": "ApprovalResponseFrame" },
-      { "$ref": "CancelTurnFrame" },
-      { "$ref": "TerminateFrame" },
-      { "$ref": "PingFrame" },
+  ApprovalRequestEvent: object({
+    type: { const: "approval_request" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      request_id: STRING,
+      call_id: STRING,
+      tool_name: STRING,
+      tool_id: STRING,
+      tool_type: STRING,
+      arguments: ANY_OBJECT,
+    }),
+  }),
+  ApprovalResponseFrame: object({
+    type: { const: "approval_response" },
+    request_id: STRING_MIN_1_MAX_128,
+    approved: BOOLEAN,
+    confirm: optional(ANY_OBJECT),
+    deny_reason: optional({ type: "string", maxLength: 4000 }),
+  }),
+  CancelTurnFrame: object({ type: { const: "cancel_turn" }, reason: optional(STRING_MAX_1000) }),
+  ClientFrame: {
+    oneOf: [
+      { $ref: "HelloFrame" },
+      { $ref: "PostFrame" },
+      { $ref: "PostBatchFrame" },
+      { $ref: "ApprovalResponseFrame" },
+      { $ref: "CancelTurnFrame" },
+      { $ref: "TerminateFrame" },
+      { $ref: "PingFrame" },
     ],
   },
-  "ContentPart": { "oneOf": [{ "$ref": "TextContent" }, { "$ref": "FileContent" }] },
-  "Envelope": {
-    "type": "object",
-    "properties": {
-      "type": { "type": "string", "minLength": 1 },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": { "type": "object", "additionalProperties": true },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-  },
-  "ErrorCode": {
-    "enum": [
+  ContentPart: { oneOf: [{ $ref: "TextContent" }, REF_FILE_CONTENT] },
+  Envelope: object({
+    type: { type: "string", minLength: 1 },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: ANY_OBJECT,
+  }, true),
+  ErrorCode: {
+    enum: [
       "invalid_json",
       "invalid_frame",
       "unknown_frame_type",
@@ -292,571 +292,284 @@ const DEFS: Record<string, Node> = {
       "internal",
     ],
   },
-  "ErrorEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "error" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "error": { "type": "string" },
-          "code": { "$ref": "ErrorCode" },
-          "fatal": { "type": "boolean" },
-          "post_id": { "type": "string" },
-          "batch_id": { "type": "string" },
-          "request_id": { "type": "string" },
-          "retry_after_ms": { "type": "integer", "minimum": 0 },
-          "details": { "type": "object", "additionalProperties": true },
-        },
-        "required": ["error", "code"],
-        "additionalProperties": false,
+  ErrorEvent: object({
+    type: { const: "error" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      error: STRING,
+      code: { $ref: "ErrorCode" },
+      fatal: optional(BOOLEAN),
+      post_id: optional(STRING),
+      batch_id: optional(STRING),
+      request_id: optional(STRING),
+      retry_after_ms: optional(INTEGER_MIN_0),
+      details: optional(ANY_OBJECT),
+    }),
+  }),
+  ExistingSessionTarget: object({
+    session_id: STRING_MIN_1_MAX_128,
+    last_seq: optional({ type: "integer", minimum: 0, maximum: 9007199254740991 }),
+  }),
+  FileContent: object({
+    kind: { const: "file" },
+    mime_type: { type: "string", minLength: 1, maxLength: 255 },
+    filename: optional({ type: "string", maxLength: 255 }),
+    data_base64: { type: "string", contentEncoding: "base64" },
+  }),
+  HelloFrame: object({
+    type: { const: "hello" },
+    protocol_version: INTEGER_MIN_1,
+    api_key: { type: "string", minLength: 1, maxLength: 512 },
+    target: { $ref: "SessionTarget" },
+    client: optional(object({ name: optional(STRING_MAX_128), version: optional(STRING_MAX_128) })),
+  }),
+  MessageCompleteEvent: object({
+    type: { const: "message_complete" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: STRING,
+    ts: STRING_DATE_TIME,
+    data: object({
+      text: STRING,
+      status: { enum: ["complete", "error", "cancelled"] },
+      post_ids: ARRAY_OF_STRING,
+    }),
+  }),
+  MessageDeltaEvent: object({
+    type: { const: "message_delta" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: STRING,
+    ts: STRING_DATE_TIME,
+    data: object({ delta: STRING, index: INTEGER_MIN_0 }),
+  }),
+  MessagePostedEvent: object({
+    type: { const: "message_posted" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: STRING,
+    ts: STRING_DATE_TIME,
+    data: object({ post_id: STRING, duplicate: BOOLEAN }),
+  }),
+  MessageStreamingEvent: object({
+    type: { const: "message_streaming" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: STRING,
+    ts: STRING_DATE_TIME,
+    data: object({ role: { const: "assistant" }, post_ids: ARRAY_OF_STRING }),
+  }),
+  MessagesPostedEvent: object({
+    type: { const: "messages_posted" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      batch_id: STRING,
+      post_ids: ARRAY_OF_STRING,
+      message_ids: ARRAY_OF_STRING,
+      duplicate: BOOLEAN,
+    }),
+  }),
+  NewAgentSessionTarget: object({ agent_id: STRING_MIN_1_MAX_128 }),
+  NewChatbotSessionTarget: object({ chatbot_id: STRING_MIN_1_MAX_128 }),
+  ParticipantStatusEvent: object({
+    type: { const: "participant_status" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      participant: { enum: ["assistant"] },
+      status: { enum: ["idle", "thinking", "typing", "running_tool", "awaiting_approval"] },
+    }),
+  }),
+  PingFrame: object({ type: { const: "ping" }, nonce: optional(STRING_MAX_128) }),
+  PongEvent: object({
+    type: { const: "pong" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({ nonce: optional(STRING) }),
+  }),
+  PostBatchFrame: object({
+    type: { const: "post_batch" },
+    batch_id: STRING_MIN_1_MAX_128,
+    messages: { type: "array", minItems: 1, maxItems: 100, items: REF_USER_MESSAGE },
+  }),
+  PostFrame: object({ type: { const: "post" }, message: REF_USER_MESSAGE }),
+  ProtocolVersion: { type: "integer", const: 1 },
+  ReauthRequestEvent: object({
+    type: { const: "reauth_request" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({ tool_name: STRING, provider: STRING, url: optional(STRING) }),
+  }),
+  ResyncRequiredEvent: object({
+    type: { const: "resync_required" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({ last_seq: INTEGER_MIN_0, oldest_retained_seq: INTEGER_MIN_1, head_seq: INTEGER_MIN_0 }),
+  }),
+  SearchResultEvent: object({
+    type: { const: "search_result" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      call_id: STRING,
+      query: STRING,
+      results: {
+        type: "array",
+        items: object({ document_id: STRING, title: STRING, snippet: STRING, score: { type: "number" } }),
       },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "ExistingSessionTarget": {
-    "type": "object",
-    "properties": {
-      "session_id": { "type": "string", "minLength": 1, "maxLength": 128 },
-      "last_seq": { "type": "integer", "minimum": 0, "maximum": 9007199254740991 },
-    },
-    "required": ["session_id"],
-    "additionalProperties": false,
-  },
-  "FileContent": {
-    "type": "object",
-    "properties": {
-      "kind": { "const": "file" },
-      "mime_type": { "type": "string", "minLength": 1, "maxLength": 255 },
-      "filename": { "type": "string", "maxLength": 255 },
-      "data_base64": { "type": "string", "contentEncoding": "base64" },
-    },
-    "required": ["kind", "mime_type", "data_base64"],
-    "additionalProperties": false,
-  },
-  "HelloFrame": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "hello" },
-      "protocol_version": { "type": "integer", "minimum": 1 },
-      "api_key": { "type": "string", "minLength": 1, "maxLength": 512 },
-      "target": { "$ref": "SessionTarget" },
-      "client": {
-        "type": "object",
-        "properties": {
-          "name": { "type": "string", "maxLength": 128 },
-          "version": { "type": "string", "maxLength": 128 },
-        },
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "protocol_version", "api_key", "target"],
-    "additionalProperties": false,
-  },
-  "MessageCompleteEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "message_complete" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "text": { "type": "string" },
-          "status": { "enum": ["complete", "error", "cancelled"] },
-          "post_ids": { "type": "array", "items": { "type": "string" } },
-        },
-        "required": ["text", "status", "post_ids"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
-    "additionalProperties": false,
-  },
-  "MessageDeltaEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "message_delta" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "delta": { "type": "string" }, "index": { "type": "integer", "minimum": 0 } },
-        "required": ["delta", "index"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
-    "additionalProperties": false,
-  },
-  "MessagePostedEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "message_posted" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "post_id": { "type": "string" }, "duplicate": { "type": "boolean" } },
-        "required": ["post_id", "duplicate"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
-    "additionalProperties": false,
-  },
-  "MessageStreamingEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "message_streaming" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "role": { "const": "assistant" },
-          "post_ids": { "type": "array", "items": { "type": "string" } },
-        },
-        "required": ["role", "post_ids"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data", "message_id"],
-    "additionalProperties": false,
-  },
-  "MessagesPostedEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "messages_posted" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "batch_id": { "type": "string" },
-          "post_ids": { "type": "array", "items": { "type": "string" } },
-          "message_ids": { "type": "array", "items": { "type": "string" } },
-          "duplicate": { "type": "boolean" },
-        },
-        "required": ["batch_id", "post_ids", "message_ids", "duplicate"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "NewAgentSessionTarget": {
-    "type": "object",
-    "properties": { "agent_id": { "type": "string", "minLength": 1, "maxLength": 128 } },
-    "required": ["agent_id"],
-    "additionalProperties": false,
-  },
-  "NewChatbotSessionTarget": {
-    "type": "object",
-    "properties": { "chatbot_id": { "type": "string", "minLength": 1, "maxLength": 128 } },
-    "required": ["chatbot_id"],
-    "additionalProperties": false,
-  },
-  "ParticipantStatusEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "participant_status" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "participant": { "enum": ["assistant"] },
-          "status": { "enum": ["idle", "thinking", "typing", "running_tool", "awaiting_approval"] },
-        },
-        "required": ["participant", "status"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "PingFrame": {
-    "type": "object",
-    "properties": { "type": { "const": "ping" }, "nonce": { "type": "string", "maxLength": 128 } },
-    "required": ["type"],
-    "additionalProperties": false,
-  },
-  "PongEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "pong" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "nonce": { "type": "string" } },
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "PostBatchFrame": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "post_batch" },
-      "batch_id": { "type": "string", "minLength": 1, "maxLength": 128 },
-      "messages": { "type": "array", "minItems": 1, "maxItems": 100, "items": { "$ref": "UserMessage" } },
-    },
-    "required": ["type", "batch_id", "messages"],
-    "additionalProperties": false,
-  },
-  "PostFrame": {
-    "type": "object",
-    "properties": { "type": { "const": "post" }, "message": { "$ref": "UserMessage" } },
-    "required": ["type", "message"],
-    "additionalProperties": false,
-  },
-  "ProtocolVersion": { "type": "integer", "const": 1 },
-  "ReauthRequestEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "reauth_request" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "tool_name": { "type": "string" },
-          "provider": { "type": "string" },
-          "url": { "type": "string" },
-        },
-        "required": ["tool_name", "provider"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "ResyncRequiredEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "resync_required" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "last_seq": { "type": "integer", "minimum": 0 },
-          "oldest_retained_seq": { "type": "integer", "minimum": 1 },
-          "head_seq": { "type": "integer", "minimum": 0 },
-        },
-        "required": ["last_seq", "oldest_retained_seq", "head_seq"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "SearchResultEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "search_result" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "call_id": { "type": "string" },
-          "query": { "type": "string" },
-          "results": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {
-                "document_id": { "type": "string" },
-                "title": { "type": "string" },
-                "snippet": { "type": "string" },
-                "score": { "type": "number" },
-              },
-              "required": ["document_id", "title", "snippet", "score"],
-              "additionalProperties": false,
-            },
-          },
-        },
-        "required": ["call_id", "query", "results"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "ServerEvent": {
-    "oneOf": [
-      { "$ref": "MessageDeltaEvent" },
-      { "$ref": "MessageCompleteEvent" },
-      { "$ref": "MessageStreamingEvent" },
-      { "$ref": "ToolCallEvent" },
-      { "$ref": "ToolResultEvent" },
-      { "$ref": "ThinkingEvent" },
-      { "$ref": "SearchResultEvent" },
-      { "$ref": "ApprovalRequestEvent" },
-      { "$ref": "ReauthRequestEvent" },
-      { "$ref": "ErrorEvent" },
-      { "$ref": "ParticipantStatusEvent" },
-      { "$ref": "SessionCreatedEvent" },
-      { "$ref": "SessionConnectedEvent" },
-      { "$ref": "MessagePostedEvent" },
-      { "$ref": "MessagesPostedEvent" },
-      { "$ref": "PongEvent" },
-      { "$ref": "ResyncRequiredEvent" },
-      { "$ref": "TurnCancelledEvent" },
-      { "$ref": "SessionTerminatedEvent" },
+    }),
+  }),
+  ServerEvent: {
+    oneOf: [
+      { $ref: "MessageDeltaEvent" },
+      { $ref: "MessageCompleteEvent" },
+      { $ref: "MessageStreamingEvent" },
+      { $ref: "ToolCallEvent" },
+      { $ref: "ToolResultEvent" },
+      { $ref: "ThinkingEvent" },
+      { $ref: "SearchResultEvent" },
+      { $ref: "ApprovalRequestEvent" },
+      { $ref: "ReauthRequestEvent" },
+      { $ref: "ErrorEvent" },
+      { $ref: "ParticipantStatusEvent" },
+      { $ref: "SessionCreatedEvent" },
+      { $ref: "SessionConnectedEvent" },
+      { $ref: "MessagePostedEvent" },
+      { $ref: "MessagesPostedEvent" },
+      { $ref: "PongEvent" },
+      { $ref: "ResyncRequiredEvent" },
+      { $ref: "TurnCancelledEvent" },
+      { $ref: "SessionTerminatedEvent" },
     ],
   },
-  "SessionConnectedEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "session_connected" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "protocol_version": { "$ref": "ProtocolVersion" },
-          "resumed": { "type": "boolean" },
-          "replay_from_seq": { "type": "integer", "minimum": 0 },
-          "head_seq": { "type": "integer", "minimum": 0 },
-          "agent_id": { "type": "string" },
-          "model": {
-            "type": "object",
-            "properties": {
-              "provider": { "type": "string" },
-              "model_id": { "type": "string" },
-              "simulated": { "type": "boolean" },
-              "notice": { "type": "string" },
-            },
-            "required": ["provider", "model_id", "simulated"],
-            "additionalProperties": false,
-          },
-          "heartbeat_interval_ms": { "type": "integer", "minimum": 1 },
-          "limits": {
-            "type": "object",
-            "properties": {
-              "max_frame_bytes": { "type": "integer", "minimum": 1 },
-              "retained_events": { "type": "integer", "minimum": 1 },
-            },
-            "required": ["max_frame_bytes", "retained_events"],
-            "additionalProperties": false,
-          },
-        },
-        "required": [
-          "protocol_version",
-          "resumed",
-          "replay_from_seq",
-          "head_seq",
-          "agent_id",
-          "model",
-          "heartbeat_interval_ms",
-          "limits",
-        ],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "SessionCreatedEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "session_created" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "agent_id": { "type": "string" }, "chatbot_id": { "type": "string" } },
-        "required": ["agent_id"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "SessionTarget": {
-    "oneOf": [{ "$ref": "NewAgentSessionTarget" }, { "$ref": "NewChatbotSessionTarget" }, {
-      "$ref": "ExistingSessionTarget",
+  SessionConnectedEvent: object({
+    type: { const: "session_connected" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      protocol_version: { $ref: "ProtocolVersion" },
+      resumed: BOOLEAN,
+      replay_from_seq: INTEGER_MIN_0,
+      head_seq: INTEGER_MIN_0,
+      agent_id: STRING,
+      model: object({ provider: STRING, model_id: STRING, simulated: BOOLEAN, notice: optional(STRING) }),
+      heartbeat_interval_ms: INTEGER_MIN_1,
+      limits: object({ max_frame_bytes: INTEGER_MIN_1, retained_events: INTEGER_MIN_1 }),
+    }),
+  }),
+  SessionCreatedEvent: object({
+    type: { const: "session_created" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({ agent_id: STRING, chatbot_id: optional(STRING) }),
+  }),
+  SessionTarget: {
+    oneOf: [{ $ref: "NewAgentSessionTarget" }, { $ref: "NewChatbotSessionTarget" }, {
+      $ref: "ExistingSessionTarget",
     }],
   },
-  "SessionTerminatedEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "session_terminated" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "reason": { "type": "string" } },
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "TerminateFrame": {
-    "type": "object",
-    "properties": { "type": { "const": "terminate" }, "reason": { "type": "string", "maxLength": 1000 } },
-    "required": ["type"],
-    "additionalProperties": false,
-  },
-  "TextContent": {
-    "type": "object",
-    "properties": { "kind": { "const": "text" }, "text": { "type": "string" } },
-    "required": ["kind", "text"],
-    "additionalProperties": false,
-  },
-  "ThinkingEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "thinking" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "summary": { "type": "string" } },
-        "required": ["summary"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "ToolCallEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "tool_call" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "call_id": { "type": "string" },
-          "tool_name": { "type": "string" },
-          "tool_type": { "type": "string" },
-          "arguments": { "type": "object", "additionalProperties": true },
-          "status": { "enum": ["running"] },
-        },
-        "required": ["call_id", "tool_name", "tool_type", "arguments", "status"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "ToolResultEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "tool_result" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": {
-          "call_id": { "type": "string" },
-          "tool_name": { "type": "string" },
-          "status": { "enum": ["success", "error", "denied", "cancelled"] },
-          "result": { "type": "string" },
-        },
-        "required": ["call_id", "tool_name", "status", "result"],
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "TurnCancelledEvent": {
-    "type": "object",
-    "properties": {
-      "type": { "const": "turn_cancelled" },
-      "seq": { "type": "integer", "minimum": 0 },
-      "logged": { "type": "boolean" },
-      "session_id": { "type": "string" },
-      "message_id": { "type": "string" },
-      "ts": { "type": "string", "format": "date-time" },
-      "data": {
-        "type": "object",
-        "properties": { "reason": { "type": "string" } },
-        "additionalProperties": false,
-      },
-    },
-    "required": ["type", "seq", "logged", "session_id", "ts", "data"],
-    "additionalProperties": false,
-  },
-  "UserMessage": {
-    "type": "object",
-    "properties": {
-      "post_id": { "type": "string", "minLength": 1, "maxLength": 128 },
-      "content": { "$ref": "ContentPart" },
-      "files": { "type": "array", "maxItems": 32, "items": { "$ref": "FileContent" } },
-    },
-    "required": ["post_id", "content"],
-    "additionalProperties": false,
-  },
+  SessionTerminatedEvent: object({
+    type: { const: "session_terminated" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: OBJECT_REASON,
+  }),
+  TerminateFrame: object({ type: { const: "terminate" }, reason: optional(STRING_MAX_1000) }),
+  TextContent: object({ kind: { const: "text" }, text: STRING }),
+  ThinkingEvent: object({
+    type: { const: "thinking" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({ summary: STRING }),
+  }),
+  ToolCallEvent: object({
+    type: { const: "tool_call" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      call_id: STRING,
+      tool_name: STRING,
+      tool_type: STRING,
+      arguments: ANY_OBJECT,
+      status: { enum: ["running"] },
+    }),
+  }),
+  ToolResultEvent: object({
+    type: { const: "tool_result" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: object({
+      call_id: STRING,
+      tool_name: STRING,
+      status: { enum: ["success", "error", "denied", "cancelled"] },
+      result: STRING,
+    }),
+  }),
+  TurnCancelledEvent: object({
+    type: { const: "turn_cancelled" },
+    seq: INTEGER_MIN_0,
+    logged: BOOLEAN,
+    session_id: STRING,
+    message_id: optional(STRING),
+    ts: STRING_DATE_TIME,
+    data: OBJECT_REASON,
+  }),
+  UserMessage: object({
+    post_id: STRING_MIN_1_MAX_128,
+    content: { $ref: "ContentPart" },
+    files: optional({ type: "array", maxItems: 32, items: REF_FILE_CONTENT }),
+  }),
 };
 
 function is_MessageDeltaEvent_data_0(x: any): boolean {
   if (!isObject(x)) return false;
-  if (x["delta"] === undefined || !(typeof x["delta"] === "string")) return false;
-  if (x["index"] === undefined || !(Number.isInteger(x["index"]) && x["index"] >= 0)) return false;
+  if (!(typeof x["delta"] === "string")) return false;
+  if (!(Number.isInteger(x["index"]) && x["index"] >= 0)) return false;
   for (const k in x) {
     switch (k) {
       case "delta":
@@ -870,13 +583,13 @@ function is_MessageDeltaEvent_data_0(x: any): boolean {
 }
 function isMessageDeltaEvent(x: any): boolean {
   if (!isObject(x)) return false;
-  if (x["type"] === undefined || !(x["type"] === "message_delta")) return false;
-  if (x["seq"] === undefined || !(Number.isInteger(x["seq"]) && x["seq"] >= 0)) return false;
-  if (x["logged"] === undefined || !(typeof x["logged"] === "boolean")) return false;
-  if (x["session_id"] === undefined || !(typeof x["session_id"] === "string")) return false;
-  if (x["message_id"] === undefined || !(typeof x["message_id"] === "string")) return false;
-  if (x["ts"] === undefined || !(typeof x["ts"] === "string" && isDateTime(x["ts"]))) return false;
-  if (x["data"] === undefined || !(is_MessageDeltaEvent_data_0(x["data"]))) return false;
+  if (!(x["type"] === "message_delta")) return false;
+  if (!(Number.isInteger(x["seq"]) && x["seq"] >= 0)) return false;
+  if (!(typeof x["logged"] === "boolean")) return false;
+  if (!(typeof x["session_id"] === "string")) return false;
+  if (!(typeof x["message_id"] === "string")) return false;
+  if (!(typeof x["ts"] === "string" && isDateTime(x["ts"]))) return false;
+  if (!(is_MessageDeltaEvent_data_0(x["data"]))) return false;
   for (const k in x) {
     switch (k) {
       case "type":
@@ -895,7 +608,7 @@ function isMessageDeltaEvent(x: any): boolean {
 }
 function is_ThinkingEvent_data_1(x: any): boolean {
   if (!isObject(x)) return false;
-  if (x["summary"] === undefined || !(typeof x["summary"] === "string")) return false;
+  if (!(typeof x["summary"] === "string")) return false;
   for (const k in x) {
     switch (k) {
       case "summary":
@@ -908,13 +621,13 @@ function is_ThinkingEvent_data_1(x: any): boolean {
 }
 function isThinkingEvent(x: any): boolean {
   if (!isObject(x)) return false;
-  if (x["type"] === undefined || !(x["type"] === "thinking")) return false;
-  if (x["seq"] === undefined || !(Number.isInteger(x["seq"]) && x["seq"] >= 0)) return false;
-  if (x["logged"] === undefined || !(typeof x["logged"] === "boolean")) return false;
-  if (x["session_id"] === undefined || !(typeof x["session_id"] === "string")) return false;
+  if (!(x["type"] === "thinking")) return false;
+  if (!(Number.isInteger(x["seq"]) && x["seq"] >= 0)) return false;
+  if (!(typeof x["logged"] === "boolean")) return false;
+  if (!(typeof x["session_id"] === "string")) return false;
   if (x["message_id"] !== undefined && !(typeof x["message_id"] === "string")) return false;
-  if (x["ts"] === undefined || !(typeof x["ts"] === "string" && isDateTime(x["ts"]))) return false;
-  if (x["data"] === undefined || !(is_ThinkingEvent_data_1(x["data"]))) return false;
+  if (!(typeof x["ts"] === "string" && isDateTime(x["ts"]))) return false;
+  if (!(is_ThinkingEvent_data_1(x["data"]))) return false;
   for (const k in x) {
     switch (k) {
       case "type":
