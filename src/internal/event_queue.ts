@@ -4,6 +4,12 @@
  * @module
  */
 
+/** A `next()` waiting for an item. */
+interface Waiter<T> {
+  resolve(result: IteratorResult<T, undefined>): void;
+  reject(error: unknown): void;
+}
+
 /** How a queue behaves when full. */
 export interface EventQueueOptions<T> {
   /** Most items held at once; `0` means unbounded. */
@@ -28,9 +34,9 @@ export class EventQueue<T> {
   #items: T[] = [];
   #head = 0;
   #marker: T | undefined;
-  #waiter: PromiseWithResolvers<IteratorResult<T, undefined>> | undefined;
+  #waiter: Waiter<T> | undefined;
   /** Waiters beyond the first (rare: `next()` called again before the last one settled). */
-  #more: PromiseWithResolvers<IteratorResult<T, undefined>>[] = [];
+  #more: Waiter<T>[] = [];
   #ended: { error?: unknown; failed: boolean } | undefined;
   #dropped = 0;
 
@@ -178,9 +184,12 @@ export class EventQueue<T> {
       const failed = this.#endResult();
       return failed ? Promise.reject(failed.error) : Promise.resolve({ done: true, value: undefined });
     }
-    const waiter = Promise.withResolvers<IteratorResult<T, undefined>>();
-    if (this.#waiter) this.#more.push(waiter);
-    else this.#waiter = waiter;
-    return waiter.promise;
+    // `new Promise` rather than `Promise.withResolvers()`: several times cheaper in V8, and this runs
+    // once per event for a prompt listener.
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      if (this.#waiter) this.#more.push(waiter);
+      else this.#waiter = waiter;
+    });
   }
 }

@@ -26,8 +26,9 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
   readonly #onAbort: (() => void) | undefined;
   /** Settles once the socket was opened for this listener (or opening failed in a way it reports). */
   #connecting: Promise<void> | undefined;
-  #connected = false;
   #finished = false;
+  /** Connected, not finished, signal not aborted: `next()` goes straight to the subscription. */
+  #live = false;
 
   /** Wraps a subscription made now; `connect` runs on the first `next()`. */
   constructor(subscription: Subscription, connect: Connect, signal: AbortSignal | undefined) {
@@ -38,6 +39,7 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
       // One listener per iterator, not one per wait: the hot path adds nothing for the signal.
       // A waiting next() throws the reason now; otherwise the next call does.
       this.#onAbort = () => {
+        this.#live = false; // the next call throws the reason
         if (this.#subscription.interrupt(signal.reason)) this.#finish();
       };
       signal.addEventListener("abort", this.#onAbort, { once: true });
@@ -46,15 +48,15 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
 
   /** The next event; `done` once the listener ended. */
   next(): Promise<Result> {
+    // The hot path: a queued event at once, else the queue's own wait, with nothing wrapped around it.
+    // A queue that ended (or failed, once) was already dropped by the fan-out; an abort is #onAbort's.
+    if (this.#live) return this.#subscription.next() as Promise<Result>;
     if (this.#finished) return Promise.resolve(DONE);
     if (this.#signal?.aborted) {
       this.#finish();
       return Promise.reject(this.#signal.reason);
     }
-    if (!this.#connected) return this.#connectThenNext();
-    // The hot path: a queued event at once, else the queue's own wait, with nothing wrapped around it.
-    // A queue that ended (or failed, once) was already dropped by the fan-out; an abort is #onAbort's.
-    return this.#subscription.next() as Promise<Result>;
+    return this.#connectThenNext();
   }
 
   /** Ends this listener only (what `break` in `for await` calls). */
@@ -95,12 +97,13 @@ export class Listener implements AsyncGenerator<SessionEvent, void, undefined> {
         throw error;
       }
     }
-    this.#connected = true;
+    this.#live = !this.#finished && !this.#signal?.aborted;
   }
 
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#live = false;
     if (this.#onAbort) this.#signal?.removeEventListener("abort", this.#onAbort);
     this.#subscription.close();
   }
