@@ -17,6 +17,8 @@ export interface RuntimeRates {
   events: number;
   /** Raw WebSocket + JSON.parse. */
   raw: number[];
+  /** Raw WebSocket + JSON.parse, read through the smallest possible async iterator (see {@link floorRate}). */
+  floor: number[];
   /** The SDK's `listen()`. */
   sdk: number[];
 }
@@ -107,6 +109,93 @@ export async function rawStream(urls: WireUrls, plan: StreamPlan): Promise<Count
 }
 
 /**
+ * The least any `for await` API can cost: the raw client's parsed frames handed to a consumer through
+ * the smallest async iterator there is (an array and one pending promise), with no validation, dedup or
+ * bound. `for await` needs one promise per event; this contender measures what that alone costs, so
+ * the SDK's own work is the gap between it and `listen()`.
+ */
+export async function floorRate(urls: WireUrls, plan: StreamPlan): Promise<number> {
+  return (await floorStream(urls, plan)).rate();
+}
+
+/** Streams `plan` to the raw client read through {@link MinimalAsyncQueue} (see {@link floorRate}). */
+export async function floorStream(urls: WireUrls, plan: StreamPlan): Promise<Counter> {
+  const counter = new Counter(plan.count);
+  const queue = new MinimalAsyncQueue<{ type: string }>();
+  const session = await openRaw({
+    wsUrl: urls.wireWsUrl,
+    apiKey: "bench",
+    target: { session_id: "ses_bench_floor" },
+    onFrame: (text) => queue.push(JSON.parse(text) as { type: string }),
+  });
+  try {
+    session.send({
+      type: "post",
+      message: { post_id: "post_floor", content: { kind: "text", text: planText(plan) } },
+    });
+    const reading = (async () => {
+      for await (const event of queue) {
+        if (event.type === "message_delta") counter.delta();
+        else if (event.type === "message_complete") return;
+      }
+    })();
+    await within(reading, limitFor(plan.count), "raw WebSocket stream through an async iterator");
+  } finally {
+    await session.close();
+  }
+  return counter;
+}
+
+/** An unbounded single-consumer queue read with `for await`: nothing but the promise per event. */
+class MinimalAsyncQueue<T> implements AsyncIterableIterator<T> {
+  #items: T[] = [];
+  #head = 0;
+  #wake: ((result: IteratorResult<T>) => void) | undefined;
+
+  push(item: T): void {
+    const wake = this.#wake;
+    if (wake) {
+      this.#wake = undefined;
+      wake({ done: false, value: item });
+    } else this.#items.push(item);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#head < this.#items.length) {
+      const value = this.#items[this.#head++] as T;
+      if (this.#head === this.#items.length) {
+        this.#items = [];
+        this.#head = 0;
+      }
+      return Promise.resolve({ done: false, value });
+    }
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+    });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/**
+ * Collects garbage before a round where the runtime allows it (Deno and Node with `--expose-gc`, Bun
+ * always), so no round pays for the previous contender's garbage.
+ */
+export function collectGarbage(): void {
+  const host = globalThis as { gc?: () => void; Bun?: { gc(force: boolean): void } };
+  if (host.Bun) host.Bun.gc(true);
+  else host.gc?.();
+}
+
+/** Whether {@link collectGarbage} can collect here. */
+export function canCollectGarbage(): boolean {
+  const host = globalThis as { gc?: unknown; Bun?: unknown };
+  return host.Bun !== undefined || typeof host.gc === "function";
+}
+
+/**
  * One SDK round through `listen()` with an unbounded queue (a burst outruns the default bound; the
  * default-bound probe is `bench/throughput.ts`'s). Every frame is validated, deduplicated and queued.
  */
@@ -137,23 +226,28 @@ export async function sdkRate(urls: WireUrls, plan: StreamPlan, maxSize = 0): Pr
   return counter;
 }
 
-/** Warms up, then alternates raw and SDK rounds for each size. */
+type Contender = "raw" | "floor" | "sdk";
+const CONTENDERS: readonly Contender[] = ["raw", "floor", "sdk"];
+
+/** Warms up, then runs raw, floor and SDK rounds for each size, rotating their order round by round. */
 export async function measureRates(urls: WireUrls, sizes: number[], rounds: number): Promise<RuntimeRates[]> {
+  const round: Record<Contender, (plan: StreamPlan) => Promise<number>> = {
+    raw: (plan) => rawRate(urls, plan),
+    floor: (plan) => floorRate(urls, plan),
+    sdk: async (plan) => (await sdkRate(urls, plan)).rate(),
+  };
   const warmup: StreamPlan = { mode: "burst", count: 5_000 };
-  await rawRate(urls, warmup);
-  (await sdkRate(urls, warmup)).rate();
+  for (const contender of CONTENDERS) await round[contender](warmup);
   const results: RuntimeRates[] = [];
   for (const events of sizes) {
     const plan: StreamPlan = { mode: "burst", count: events };
-    const result: RuntimeRates = { events, raw: [], sdk: [] };
-    for (let round = 0; round < rounds; round++) {
-      // Alternate which goes first, so neither always runs on a warmer (or busier) machine.
-      if (round % 2 === 0) {
-        result.raw.push(await rawRate(urls, plan));
-        result.sdk.push((await sdkRate(urls, plan)).rate());
-      } else {
-        result.sdk.push((await sdkRate(urls, plan)).rate());
-        result.raw.push(await rawRate(urls, plan));
+    const result: RuntimeRates = { events, raw: [], floor: [], sdk: [] };
+    for (let i = 0; i < rounds; i++) {
+      // Rotate the order, so no contender always runs on a warmer (or busier) machine.
+      for (let j = 0; j < CONTENDERS.length; j++) {
+        const contender = CONTENDERS[(i + j) % CONTENDERS.length] as Contender;
+        collectGarbage();
+        result[contender].push(await round[contender](plan));
       }
     }
     results.push(result);
@@ -189,7 +283,7 @@ if (host.process && !("Deno" in globalThis) && import.meta.url.endsWith(host.pro
   try {
     const { urls, sizes, rounds } = parseArgs(host.process.argv.slice(2));
     const rates = await measureRates(urls, sizes, rounds);
-    console.log(JSON.stringify({ runtime: host.Bun ? "bun" : "node", rates }));
+    console.log(JSON.stringify({ runtime: host.Bun ? "bun" : "node", gc: canCollectGarbage(), rates }));
   } catch (error) {
     console.error(error instanceof Error ? error.stack ?? error.message : String(error));
     host.process.exit(1);
