@@ -5,6 +5,12 @@
  * @module
  */
 
+/**
+ * Longest id a client may send: the `maxLength` of every id in `schema/protocol.schema.json` (session,
+ * post, batch and request ids) and of every id path parameter in `schema/openapi.json`.
+ */
+export const MAX_ID_LENGTH = 128;
+
 /** The kinds of id the engine makes, with their prefixes. */
 const PREFIXES = {
   agent: "agt",

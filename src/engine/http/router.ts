@@ -7,6 +7,7 @@
  */
 import type { Auth, Caller } from "../auth.ts";
 import { type Logger, loggerBehind } from "../log.ts";
+import { MAX_ID_LENGTH } from "../ids.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RateLimiter } from "../rate_limit.ts";
 import { quote } from "../quote.ts";
@@ -202,9 +203,6 @@ function cutPath(url: string): string {
   const path = start < 0 ? "/" : url.slice(start, query < 0 ? undefined : query);
   return path.length > MAX_LOGGED_PATH ? `${path.slice(0, MAX_LOGGED_PATH - 3)}...` : path;
 }
-
-/** Longest id a path may carry (the `maxLength` of every id parameter in `schema/openapi.json`). */
-const MAX_ID_LENGTH = 128;
 
 /** Decodes one path parameter; bad percent-encoding (`%ZZ`) is the client's mistake, so a 400. */
 function decodePathPart(value: string, pathname: string): string {

@@ -7,6 +7,7 @@
  */
 import type { ClientFrame } from "../../generated/protocol.ts";
 import type { EventData } from "../events.ts";
+import { MAX_ID_LENGTH } from "../ids.ts";
 
 /** The optional fields of an `error` event's data besides the message, code and `fatal`. */
 export type ErrorFields = Omit<EventData<"error">, "error" | "code" | "fatal">;
@@ -32,9 +33,7 @@ function field(value: unknown, key: string): unknown {
     : undefined;
 }
 
-/** Longest id the protocol allows (`maxLength` of post, batch and request ids); longer ones are not echoed. */
-const MAX_ID_LENGTH = 128;
-
+/** An id worth echoing: a non-empty string the protocol allows (longer ones are not echoed). */
 function text(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" && value.length <= MAX_ID_LENGTH ? value : undefined;
 }
