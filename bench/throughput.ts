@@ -292,6 +292,7 @@ export async function measureThroughput(config: ThroughputConfig): Promise<Measu
     ],
     figures: {
       rounds: config.rounds,
+      garbage_collected_before_rounds: canCollectGarbage(),
       sdk_listen_max_size: 0,
       ...Object.fromEntries(results.map((r) => [`burst_${r.events}`, sizeFigures(r)])),
       other_runtimes: Object.fromEntries(others.map(([runtime, rates]) => [

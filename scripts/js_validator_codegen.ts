@@ -495,26 +495,6 @@ function object(properties: Record<string, Node>, extra: Node = false): Node {
   return { type: "object", properties, additionalProperties: extra };
 }
 
-/**
- * The checks of a record's values (\`additionalProperties\` a node) and of a \`pattern\`, written into
- * the table as calls: a schema that uses neither leaves them out of the bundle.
- */
-function everyValue(n: Node): Node {
-  return (x: any, p: string, o: Issue[]) => {
-    for (const k in x) {
-      if (o.length >= MAX_ISSUES) break;
-      check(n, x[k], join(p, k), o);
-    }
-  };
-}
-
-function matching(source: string): Node {
-  const re = new RegExp(source);
-  return (x: string, p: string, o: Issue[]) => {
-    if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + source));
-  };
-}
-
 /** What a required property holds, for "expected X, received nothing". */
 function expected(n: Node): string {
   if ("const" in n) return JSON.stringify(n.const);
@@ -596,6 +576,34 @@ function union(x: unknown, p: string, o: Issue[], branches: Node[]): void {
 }
 `;
 
+/**
+ * Checker helpers the table calls only for keywords some schemas use: a record's values
+ * (\`additionalProperties\` a node) and a \`pattern\`. Each is emitted only when the table calls it, so a
+ * schema that uses neither carries neither (nor an unused function).
+ */
+const TABLE_HELPERS: Readonly<Record<string, string>> = {
+  everyValue: `
+/** Checks every value of a record against \`n\` (\`additionalProperties\` a node). */
+function everyValue(n: Node): Node {
+  return (x: any, p: string, o: Issue[]) => {
+    for (const k in x) {
+      if (o.length >= MAX_ISSUES) break;
+      check(n, x[k], join(p, k), o);
+    }
+  };
+}
+`,
+  matching: `
+/** Checks a string against a \`pattern\`. */
+function matching(source: string): Node {
+  const re = new RegExp(source);
+  return (x: string, p: string, o: Issue[]) => {
+    if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + source));
+  };
+}
+`,
+};
+
 /** The whole generated module (unformatted). */
 export function validatorModule(
   defs: Record<string, JsonSchema>,
@@ -620,13 +628,8 @@ export function validatorModule(
     ...emitter.patterns.values(),
     ...Array.from(RUNTIME.matchAll(/^(?:const|let) (\w+)/gm), (m) => m[1]!),
   ];
-  const writer = new TableWriter(table, new Set(taken));
-  return [
-    banner,
-    "// deno-lint-ignore-file no-explicit-any",
-    RUNTIME,
-    ...patterns,
-    "",
+  const writer = new TableWriter(table, new Set([...taken, ...Object.keys(TABLE_HELPERS)]));
+  const tableLines = [
     "// The nodes used more than once in the table.",
     ...writer.constants(),
     "",
@@ -634,6 +637,17 @@ export function validatorModule(
     "const DEFS: Record<string, Node> = {",
     ...names.map((name) => `${key(name)}: ${writer.write(table[name]!)},`),
     "};",
+  ];
+  const tableText = tableLines.join("\n");
+  const helpers = Object.entries(TABLE_HELPERS).filter(([name]) => tableText.includes(`${name}(`));
+  return [
+    banner,
+    "// deno-lint-ignore-file no-explicit-any",
+    RUNTIME,
+    ...helpers.map(([, text]) => text),
+    ...patterns,
+    "",
+    ...tableLines,
     "",
     ...emitter.predicateFunctions,
     "",

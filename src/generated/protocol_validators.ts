@@ -86,26 +86,6 @@ function object(properties: Record<string, Node>, extra: Node = false): Node {
   return { type: "object", properties, additionalProperties: extra };
 }
 
-/**
- * The checks of a record's values (`additionalProperties` a node) and of a `pattern`, written into
- * the table as calls: a schema that uses neither leaves them out of the bundle.
- */
-function everyValue(n: Node): Node {
-  return (x: any, p: string, o: Issue[]) => {
-    for (const k in x) {
-      if (o.length >= MAX_ISSUES) break;
-      check(n, x[k], join(p, k), o);
-    }
-  };
-}
-
-function matching(source: string): Node {
-  const re = new RegExp(source);
-  return (x: string, p: string, o: Issue[]) => {
-    if (!re.test(x)) o.push(issue(p, "invalid_format", "must match " + source));
-  };
-}
-
 /** What a required property holds, for "expected X, received nothing". */
 function expected(n: Node): string {
   if ("const" in n) return JSON.stringify(n.const);
