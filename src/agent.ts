@@ -6,10 +6,9 @@
  */
 import { type ClientOptions, pickClient } from "./config.ts";
 import type { SendContent } from "./content.ts";
-import { NotFoundError, VectorshiftError } from "./errors.ts";
-import { type CallOptions, request } from "./http.ts";
+import { VectorshiftError } from "./errors.ts";
+import { type CallOptions, fetchByIdOrName, request } from "./http.ts";
 import type {
-  AgentCallOptions,
   AgentFetchOptions,
   AgentListOptions,
   AgentNewOptions,
@@ -38,10 +37,6 @@ import { Session } from "./session.ts";
 import { AgentType } from "./tools.ts";
 
 type Dirty = Pick<AgentUpdate, "instructions" | "llm_info" | "tools" | "memory_config">;
-
-function callOf(options: AgentCallOptions, client: ClientOptions) {
-  return options.signal ? { client, signal: options.signal } : { client };
-}
 
 /**
  * A stored agent. Local changes (`updateInstructions`, `addTool`, ...) are sent by `save()`.
@@ -108,13 +103,11 @@ export class Agent {
    * ```
    */
   static async new(options: AgentNewOptions): Promise<Agent> {
-    const { signal: _signal, apiKey: _apiKey, baseUrl: _baseUrl, agent_type, type, ...fields } = options;
-    const body: AgentCreate = { ...fields };
+    const { signal, apiKey: _apiKey, baseUrl: _baseUrl, agent_type, type, ...fields } = options;
     const kind = type ?? agent_type;
-    if (kind !== undefined) body.type = kind;
+    const body: AgentCreate = kind === undefined ? fields : { ...fields, type: kind };
     const client = pickClient(options);
-    const record = await request<AgentRecord>("POST", "/v1/agents", { ...callOf(options, client), body });
-    return new Agent(record, client);
+    return new Agent(await request<AgentRecord>("POST", "/v1/agents", { client, signal, body }), client);
   }
 
   /**
@@ -139,30 +132,7 @@ export class Agent {
    */
   static async fetch(options: AgentFetchOptions): Promise<Agent> {
     const client = pickClient(options);
-    const call = callOf(options, client);
-    if (options.id !== undefined) {
-      const record = await request<AgentRecord>("GET", `/v1/agents/${encodeURIComponent(options.id)}`, call);
-      return new Agent(record, client);
-    }
-    if (options.name === undefined) {
-      throw new VectorshiftError(
-        "Agent.fetch() needs an id or a name: Agent.fetch({ id }) or Agent.fetch({ name }).",
-      );
-    }
-    const page = await request<{ agents: AgentRecord[] }>("GET", "/v1/agents", {
-      ...call,
-      query: { name: options.name },
-    });
-    const record = page.agents[0];
-    if (!record) {
-      throw new NotFoundError({
-        statusCode: 404,
-        method: "GET",
-        endpoint: "/v1/agents",
-        errorMessage: `No agent named "${options.name}".`,
-      });
-    }
-    return new Agent(record, client);
+    return new Agent(await fetchByIdOrName<AgentRecord>("agent", options, client), client);
   }
 
   /**
@@ -187,7 +157,8 @@ export class Agent {
   static async list(options: AgentListOptions = {}): Promise<Agent[]> {
     const client = pickClient(options);
     const page = await request<{ agents: AgentRecord[] }>("GET", "/v1/agents", {
-      ...callOf(options, client),
+      client,
+      signal: options.signal,
       query: { limit: options.limit ?? 50, offset: options.offset ?? 0 },
     });
     return page.agents.map((record) => new Agent(record, client));
@@ -412,8 +383,11 @@ export class Agent {
    */
   async save(options: CallOptions = {}): Promise<this> {
     const body: AgentUpdate = { ...this.#dirty };
-    const path = `/v1/agents/${encodeURIComponent(this.id)}`;
-    this.#record = await request<AgentRecord>("PATCH", path, { ...callOf(options, this.#client), body });
+    this.#record = await request<AgentRecord>("PATCH", this.#path, {
+      client: this.#client,
+      signal: options.signal,
+      body,
+    });
     this.#dirty = {};
     return this;
   }
@@ -439,8 +413,7 @@ export class Agent {
    * ```
    */
   async delete(options: CallOptions = {}): Promise<Deleted> {
-    const path = `/v1/agents/${encodeURIComponent(this.id)}`;
-    return await request<Deleted>("DELETE", path, callOf(options, this.#client));
+    return await request<Deleted>("DELETE", this.#path, { client: this.#client, signal: options.signal });
   }
 
   /**
@@ -561,17 +534,13 @@ export class Agent {
     options: RunOptions & FunctionalRunOptions = {},
   ): Promise<ConversationalAgentRunResult | AgentRunResult> {
     if (this.agentType === AgentType.FUNCTIONAL) {
-      const { additionalInstructions, signal } = options;
-      return runFunctional(this.#record, input, {
-        ...(additionalInstructions === undefined ? {} : { additionalInstructions }),
-        ...(signal ? { signal } : {}),
-      }, this.#client);
+      return runFunctional(this.#record, input, options, this.#client);
     }
     if (isInputsObject(input)) {
       return Promise.reject(
         new VectorshiftError(
           `agent.run() with an inputs object needs a functional agent; "${this.name}" is ${this.agentType}: ` +
-            `pass the message text, such as agent.run("Hello").`,
+            `pass the message text instead.`,
         ),
       );
     }
@@ -581,6 +550,11 @@ export class Agent {
   /** The stored record (wire names), including unsaved local changes. */
   toJSON(): AgentRecord {
     return { ...this.#record, ...this.#dirty } as AgentRecord;
+  }
+
+  /** The agent's REST path. */
+  get #path(): string {
+    return `/v1/agents/${encodeURIComponent(this.id)}`;
   }
 
   #assertConversational(method: string): void {

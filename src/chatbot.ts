@@ -4,8 +4,7 @@
  * @module
  */
 import { type ClientOptions, pickClient } from "./config.ts";
-import { NotFoundError, VectorshiftError } from "./errors.ts";
-import { type CallOptions, request } from "./http.ts";
+import { type CallOptions, fetchByIdOrName, request } from "./http.ts";
 import type { ChatbotCreate, ChatbotRecord, Deleted } from "./rest_types.ts";
 import { Session } from "./session.ts";
 import type { AgentCallOptions, AgentSessionOptions } from "./agent_options.ts";
@@ -71,12 +70,10 @@ export class Chatbot {
   static async new(options: ChatbotNewOptions): Promise<Chatbot> {
     const { signal, apiKey: _apiKey, baseUrl: _baseUrl, ...body } = options;
     const client = pickClient(options);
-    const record = await request<ChatbotRecord>("POST", "/v1/chatbots", {
+    return new Chatbot(
+      await request<ChatbotRecord>("POST", "/v1/chatbots", { client, signal, body }),
       client,
-      body,
-      ...(signal ? { signal } : {}),
-    });
-    return new Chatbot(record, client);
+    );
   }
 
   /**
@@ -102,34 +99,7 @@ export class Chatbot {
    */
   static async fetch(options: ChatbotFetchOptions): Promise<Chatbot> {
     const client = pickClient(options);
-    const call = options.signal ? { client, signal: options.signal } : { client };
-    if (options.id !== undefined) {
-      const record = await request<ChatbotRecord>(
-        "GET",
-        `/v1/chatbots/${encodeURIComponent(options.id)}`,
-        call,
-      );
-      return new Chatbot(record, client);
-    }
-    if (options.name === undefined) {
-      throw new VectorshiftError(
-        "Chatbot.fetch() needs an id or a name: Chatbot.fetch({ id }) or Chatbot.fetch({ name }).",
-      );
-    }
-    const list = await request<{ chatbots: ChatbotRecord[] }>("GET", "/v1/chatbots", {
-      ...call,
-      query: { name: options.name },
-    });
-    const record = list.chatbots[0];
-    if (!record) {
-      throw new NotFoundError({
-        statusCode: 404,
-        method: "GET",
-        endpoint: "/v1/chatbots",
-        errorMessage: `No chatbot named "${options.name}".`,
-      });
-    }
-    return new Chatbot(record, client);
+    return new Chatbot(await fetchByIdOrName<ChatbotRecord>("chatbot", options, client), client);
   }
 
   /** Chatbot id. */
@@ -174,10 +144,7 @@ export class Chatbot {
    */
   async delete(options: CallOptions = {}): Promise<Deleted> {
     const path = `/v1/chatbots/${encodeURIComponent(this.id)}`;
-    return await request<Deleted>("DELETE", path, {
-      client: this.#client,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    return await request<Deleted>("DELETE", path, { client: this.#client, signal: options.signal });
   }
 
   /**

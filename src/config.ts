@@ -5,7 +5,7 @@
  * @module
  */
 import { definedOnly } from "./internal/defined.ts";
-import { VectorshiftError } from "./errors.ts";
+import { describeValue, errorText, VectorshiftError } from "./errors.ts";
 
 /**
  * A function that returns the API key (or a short-lived token the engine accepts in its place). The SDK
@@ -47,8 +47,7 @@ export async function currentApiKey(apiKey: string | ApiKeyProvider): Promise<st
     key = await apiKey();
   } catch (error) {
     throw new VectorshiftError(
-      `The apiKey function threw (${error instanceof Error ? error.message : String(error)}); ` +
-        "it must return the API key or a token.",
+      `The apiKey function threw (${errorText(error)}); it must return the API key or a token.`,
       { cause: error },
     );
   }
@@ -56,7 +55,7 @@ export async function currentApiKey(apiKey: string | ApiKeyProvider): Promise<st
     throw new VectorshiftError(
       `The apiKey function returned ${
         typeof key === "string" ? `a string of ${key.length} characters` : typeof key
-      }; it must return a non-empty string of at most ${MAX_KEY_CHARS} characters (the API key or a token).`,
+      }; it must return a non-empty string of at most ${MAX_KEY_CHARS} characters.`,
     );
   }
   return key;
@@ -93,8 +92,8 @@ function readEnv(name: string): string | undefined {
     return host.process?.env?.[name];
   } catch (error) {
     throw new VectorshiftError(
-      `Reading the environment variable ${name} was not allowed (${String(error)}). ` +
-        `Run with --allow-env=VECTORSHIFT_API_KEY,VECTORSHIFT_API_URL, or call configure({ apiKey, baseUrl }).`,
+      `Reading ${name} was not allowed (${String(error)}): run with ` +
+        "--allow-env=VECTORSHIFT_API_KEY,VECTORSHIFT_API_URL or call configure({ apiKey, baseUrl }).",
       { cause: error },
     );
   }
@@ -107,14 +106,12 @@ function readEnv(name: string): string | undefined {
 export function resolveConfig(overrides: ClientOptions = {}): ResolvedConfig {
   const apiKey = overrides.apiKey ?? configured.apiKey ?? readEnv("VECTORSHIFT_API_KEY");
   if (typeof apiKey !== "function" && !apiKey) {
-    throw new VectorshiftError(
-      "No API key: call configure({ apiKey }) or set VECTORSHIFT_API_KEY.",
-    );
+    throw new VectorshiftError("No API key: call configure({ apiKey }) or set VECTORSHIFT_API_KEY.");
   }
   const baseUrl = overrides.baseUrl ?? configured.baseUrl ?? readEnv("VECTORSHIFT_API_URL");
   if (!baseUrl) {
     throw new VectorshiftError(
-      "No engine address: call configure({ baseUrl }) or set VECTORSHIFT_API_URL (for example http://127.0.0.1:8787).",
+      "No engine address: call configure({ baseUrl }) or set VECTORSHIFT_API_URL (such as http://127.0.0.1:8787).",
     );
   }
   return { apiKey, baseUrl: baseUrl.replace(/\/+$/, "") };
@@ -123,13 +120,13 @@ export function resolveConfig(overrides: ClientOptions = {}): ResolvedConfig {
 /** The session WebSocket URL for a base URL: http→ws, https→wss, plus `/v1/sessions/ws`. */
 export function webSocketUrl(baseUrl: string): string {
   const url = new URL(`${baseUrl}/v1/sessions/ws`);
-  if (url.protocol === "http:") url.protocol = "ws:";
-  else if (url.protocol === "https:") url.protocol = "wss:";
-  else if (url.protocol !== "ws:" && url.protocol !== "wss:") {
+  const scheme = url.protocol.replace(/^http/, "ws"); // ws: and wss: stay as they are
+  if (scheme !== "ws:" && scheme !== "wss:") {
     throw new VectorshiftError(
       `Unsupported base URL scheme "${url.protocol}" in ${baseUrl}; use http:// or https://.`,
     );
   }
+  url.protocol = scheme;
   return url.href;
 }
 
@@ -138,9 +135,7 @@ export function pickClient(options: ClientOptions): ClientOptions {
   const apiKey = options.apiKey;
   if (apiKey !== undefined && typeof apiKey !== "string" && typeof apiKey !== "function") {
     throw new VectorshiftError(
-      `apiKey must be a string or a function returning one (got ${
-        apiKey === null ? "null" : typeof apiKey
-      }).`,
+      `apiKey must be a string or a function returning one (got ${describeValue(apiKey)}).`,
     );
   }
   return definedOnly({ apiKey, baseUrl: options.baseUrl });

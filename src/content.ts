@@ -5,7 +5,7 @@
  * @module
  */
 import type { ContentPart, FileContent, UserMessage } from "./generated/protocol.ts";
-import { VectorshiftError } from "./errors.ts";
+import { describeValue, VectorshiftError } from "./errors.ts";
 
 /** Binary content: raw bytes, a `Blob` or a `File` (whose name and type are used). */
 export type BinaryContent = Uint8Array | ArrayBuffer | Blob;
@@ -49,8 +49,8 @@ function refuseReferences(init: object): void {
   const references = (init as { references?: unknown }).references;
   if (references === undefined) return;
   throw new VectorshiftError(
-    "UserSessionMessage.references is not supported by this SDK and protocol version, and was not sent: " +
-      "remove it, and put object references in the message text instead.",
+    "UserSessionMessage.references is not supported (the protocol has no field for it): remove it and " +
+      "put the references in the message text.",
   );
 }
 
@@ -134,7 +134,7 @@ export async function contentPart(content: SendContent, options: ContentOptions 
   if (typeof content === "string") return { kind: "text", text: content };
   if (isBinary(content)) return await filePart(content, options);
   throw new VectorshiftError(
-    `Cannot send content of type ${describe(content)}; pass a string, Uint8Array, ArrayBuffer, Blob or File.`,
+    `Cannot send ${describeValue(content)} as content; pass a string, Uint8Array, ArrayBuffer, Blob or File.`,
   );
 }
 
@@ -147,11 +147,7 @@ export async function userMessage(
   const message: UserMessage = { post_id: postId, content: await contentPart(content, options) };
   if (options.files && options.files.length > 0) {
     message.files = await Promise.all(
-      options.files.map((file) =>
-        isBinary(file)
-          ? filePart(file)
-          : filePart(file.data, { mimeType: file.mimeType, filename: file.filename })
-      ),
+      options.files.map((file) => isBinary(file) ? filePart(file) : filePart(file.data, file)),
     );
   }
   return message;
@@ -165,16 +161,9 @@ export function sendManyMessage(item: SendManyItem): Promise<UserMessage> {
     return userMessage(item.content, item);
   }
   throw new VectorshiftError(
-    `Cannot send item of type ${
-      describe(item)
-    }; pass a string, bytes, a Blob or { content, mimeType, filename }.`,
+    `Cannot send ${describeValue(item)} as a sendMany() item; ` +
+      "pass a string, bytes, a Blob or { content, mimeType, filename }.",
   );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  return (value as object).constructor?.name ?? "object";
 }
 
 /** A client-made unique id with a readable prefix. */

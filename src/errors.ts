@@ -26,6 +26,20 @@ export class VectorshiftError extends Error {
   }
 }
 
+/** The message of a thrown value, for an error that quotes it. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** How an error names a value of the wrong kind: `null`, `a string`, `an array`, `a Map`, `an object`. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value !== "object") return `a ${typeof value}`;
+  const name = value.constructor?.name;
+  return name && name !== "Object" ? `a ${name}` : "an object";
+}
+
 /** What an API error knows about the failed call. */
 export interface ApiErrorInit {
   /** HTTP status. */
@@ -333,8 +347,8 @@ export class SessionExpiredError extends SessionError {
   /** The standard error for an expired session id. */
   static forSession(sessionId: string | undefined, options?: SessionErrorOptions): SessionExpiredError {
     return new SessionExpiredError(
-      `Session ${sessionId ?? "(unknown)"} expired: it was idle longer than the engine keeps sessions, ` +
-        "and its data was removed; create a new session.",
+      `Session ${sessionId ?? "(unknown)"} expired (idle longer than the engine keeps sessions) and its ` +
+        "data was removed; create a new session.",
       { ...options, sessionId },
     );
   }

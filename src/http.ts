@@ -1,5 +1,6 @@
 /**
- * The REST transport: one `fetch` per call, errors mapped onto the SDK's error classes.
+ * The REST transport: one `fetch` per call, errors mapped onto the SDK's error classes; plus the one
+ * look-up of an agent or chatbot by id or by name.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import {
   AuthenticationError,
   BadRequestError,
   ConflictError,
+  errorText,
   InternalServerError,
   NotFoundError,
   PermissionDeniedError,
@@ -19,6 +21,7 @@ import {
   SessionTerminatedError,
   UnprocessableEntityError,
   VectorshiftApiError,
+  VectorshiftError,
 } from "./errors.ts";
 
 /** Options every SDK call that goes over the network accepts. */
@@ -87,10 +90,8 @@ export async function request<T>(method: string, path: string, options: RequestO
         { cause: error },
       );
     }
-    if (
-      error instanceof VectorshiftApiError || error instanceof SessionTerminatedError ||
-      error instanceof SessionExpiredError
-    ) throw error;
+    // The error `apiError` made for an error status (an API error, or a terminated or expired session).
+    if (error instanceof VectorshiftError) throw error;
     if (error instanceof SyntaxError) {
       throw new ApiConnectionError(`${method} ${path} returned a body that is not JSON.`, { cause: error });
     }
@@ -105,47 +106,37 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Builds the error class for an HTTP status; 410 on a session path is {@link SessionTerminatedError},
  * or {@link SessionExpiredError} when the body's `code` says the session expired.
  */
 function apiError(status: number, method: string, endpoint: string, rawResponse: string): Error {
-  const errorMessage = parseErrorMessage(rawResponse) || `HTTP ${status}`;
+  let body: unknown; // stays undefined when the body is not JSON
+  try {
+    body = JSON.parse(rawResponse);
+  } catch {
+    // Not JSON: the text itself is the message.
+  }
   if (status === 410) {
     const sessionId = /^\/v1\/sessions\/([^/]+)/.exec(endpoint)?.[1];
     if (sessionId !== undefined) {
       const id = decodeURIComponent(sessionId);
-      return errorCode(rawResponse) === "session_expired"
+      return (body as { code?: unknown } | null)?.code === "session_expired"
         ? SessionExpiredError.forSession(id)
         : SessionTerminatedError.forSession(id);
     }
   }
+  const errorMessage = bodyMessage(body, rawResponse) || `HTTP ${status}`;
   const Class = BY_STATUS[status] ?? (status >= 500 ? InternalServerError : VectorshiftApiError);
   return new Class({ statusCode: status, method, endpoint, errorMessage, rawResponse });
 }
 
-/** The machine-readable `code` of an error body, if it has one. */
-function errorCode(raw: string): string | undefined {
-  try {
-    const body = JSON.parse(raw) as { code?: unknown };
-    return typeof body.code === "string" ? body.code : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Best effort: the first of `error`, `message`, `detail`, `errors` that holds something readable. */
-export function parseErrorMessage(raw: string): string {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return raw.trim().slice(0, 500);
-  }
+/**
+ * Best effort, from the parsed body (`undefined` when it is not JSON): the first of `error`, `message`,
+ * `detail`, `errors` that holds something readable, else the start of the raw text.
+ */
+function bodyMessage(body: unknown, raw: string): string {
+  if (body === undefined) return raw.trim().slice(0, 500);
   if (typeof body !== "object" || body === null) return String(body);
   const record = body as Record<string, unknown>;
   for (const key of ["error", "message", "detail", "errors"]) {
@@ -154,4 +145,34 @@ export function parseErrorMessage(raw: string): string {
     return typeof value === "string" ? value : JSON.stringify(value);
   }
   return raw.slice(0, 500);
+}
+
+/**
+ * Fetches one agent or chatbot by `id`, or by exact `name` through its collection's name filter
+ * ({@link NotFoundError} when no record has that name).
+ */
+export async function fetchByIdOrName<T>(
+  kind: "agent" | "chatbot",
+  options: { id?: string | undefined; name?: string | undefined } & CallOptions,
+  client: ClientOptions,
+): Promise<T> {
+  const collection = `${kind}s` as const; // the path segment, and the field of a page of records
+  const path = `/v1/${collection}`;
+  const call = { client, signal: options.signal };
+  if (options.id !== undefined) {
+    return await request<T>("GET", `${path}/${encodeURIComponent(options.id)}`, call);
+  }
+  if (options.name === undefined) {
+    const method = kind === "agent" ? "Agent.fetch()" : "Chatbot.fetch()";
+    throw new VectorshiftError(`${method} needs an id or a name: pass { id } or { name }.`);
+  }
+  const page = await request<Record<string, T[]>>("GET", path, { ...call, query: { name: options.name } });
+  const record = page[collection]?.[0];
+  if (record) return record;
+  throw new NotFoundError({
+    statusCode: 404,
+    method: "GET",
+    endpoint: path,
+    errorMessage: `No ${kind} named "${options.name}".`,
+  });
 }

@@ -6,7 +6,7 @@
  */
 import type { ClientOptions } from "./config.ts";
 import type { ContentOptions, SendContent } from "./content.ts";
-import { SessionDisconnectedError, VectorshiftError } from "./errors.ts";
+import { describeValue, SessionDisconnectedError, VectorshiftError } from "./errors.ts";
 import type { components } from "./generated/rest.ts";
 import { type CallOptions, request } from "./http.ts";
 import { Session } from "./session.ts";
@@ -111,8 +111,8 @@ export class ConversationalRunActionRequiredError extends VectorshiftError {
     sessionId: string,
   ) {
     super(
-      `The run paused on ${event.type} (tool ${event.data.tool_name}); agent.run() cannot answer it. ` +
-        `Resume session ${sessionId} with agent.resumeSession() and answer the event there.`,
+      `The run paused on ${event.type} (tool ${event.data.tool_name}), which agent.run() cannot answer: ` +
+        `resume session ${sessionId} with agent.resumeSession() and answer it there.`,
     );
     this.event = event;
     this.sessionId = sessionId;
@@ -140,10 +140,10 @@ export async function runConversational(
     if (options.files) content.files = options.files;
     if (options.mimeType) content.mimeType = options.mimeType;
     if (options.filename) content.filename = options.filename;
-    const receipt = await session.send(input, { ...content, ...(signal ? { signal } : {}) });
+    const receipt = await session.send(input, { ...content, signal });
     const events: SessionEvent[] = [];
     let ours = false;
-    for await (const event of session.listen(signal ? { signal, maxSize: 0 } : { maxSize: 0 })) {
+    for await (const event of session.listen({ signal, maxSize: 0 })) {
       if (!ours) {
         ours = event.type === "message_posted" && event.data.post_id === receipt.postId;
         if (!ours) continue;
@@ -229,13 +229,6 @@ export function isInputsObject(value: unknown): value is Record<string, unknown>
   return proto === Object.prototype || proto === null;
 }
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return `a ${value.constructor?.name ?? "non-plain object"}`;
-  return typeof value === "string" ? "a string" : typeof value;
-}
-
 /** Runs a functional agent once with `inputs`. */
 export async function runFunctional(
   agent: { id: string; name: string; inputs?: Record<string, unknown> | undefined },
@@ -249,8 +242,8 @@ export async function runFunctional(
       ? `{ ${names.map((n) => `${JSON.stringify(n)}: ...`).join(", ")} }`
       : "{}";
     throw new VectorshiftError(
-      `agent.run() on functional agent "${agent.name}" needs an object of inputs keyed by its declared ` +
-        `input names, such as agent.run(${sample}); got ${describe(inputs)}.`,
+      `agent.run() on functional agent "${agent.name}" needs an object of inputs keyed by name, such as ` +
+        `agent.run(${sample}); got ${describeValue(inputs)}.`,
     );
   }
   const body: components["schemas"]["AgentRunRequest"] = { inputs };
@@ -259,9 +252,9 @@ export async function runFunctional(
   }
   const wire = await request<WireRunResult>("POST", `/v1/agents/${encodeURIComponent(agent.id)}/run`, {
     client,
+    signal: options.signal,
     body,
     timeoutMs: RUN_TIMEOUT_MS,
-    ...(options.signal ? { signal: options.signal } : {}),
   });
   const result: AgentRunResult = { status: wire.status, runId: wire.run_id, outputs: wire.outputs };
   if (wire.error !== undefined) result.error = wire.error;

@@ -23,68 +23,80 @@ type FinalError = (message: string | undefined, sessionId: string | undefined) =
 /** What a close means for the client. */
 export type CloseVerdict = { final: false; minDelayMs: number } | { final: true; error: FinalError };
 
-const WS_ENDPOINT = "/v1/sessions/ws";
+/** What the error of a close names besides its message: the session, and the close code itself. */
+type CloseErrorOptions = { sessionId: string | undefined; closeCode: number };
+
+/** A table entry: the error of one final close code. */
+type MakeError = (message: string | undefined, options: CloseErrorOptions) => Error;
+
 /** The pause the engine asks for with 4008 (rate limited) and 1013 (store unavailable). */
 const SLOW_DOWN_MS = 1000;
 
-const FINAL: ReadonlyMap<number, FinalError> = new Map<number, FinalError>([
-  // Kept an AuthenticationError (documented for connect()); `endpoint` names the socket, not a REST path.
-  [CloseCode.unauthorized, (message) =>
-    new AuthenticationError({
-      statusCode: 401,
-      method: "WS",
-      endpoint: WS_ENDPOINT,
-      errorMessage: `${message ?? "The API key was rejected by the engine"} (close 4001)`,
-    })],
+/**
+ * An API error for a close that refuses the credentials; kept an API error (documented for
+ * connect()), with `endpoint` naming the socket, not a REST path.
+ */
+function credentialsError(
+  Class: typeof AuthenticationError | typeof PermissionDeniedError,
+  statusCode: 401 | 403,
+  errorMessage: string,
+): Error {
+  return new Class({ statusCode, method: "WS", endpoint: "/v1/sessions/ws", errorMessage });
+}
+
+const FINAL: ReadonlyMap<number, MakeError> = new Map<number, MakeError>([
+  [
+    CloseCode.unauthorized,
+    (message) =>
+      credentialsError(
+        AuthenticationError,
+        401,
+        `${message ?? "The API key was rejected by the engine"} (close 4001)`,
+      ),
+  ],
   [CloseCode.token_expired, (message) =>
-    new AuthenticationError({
-      statusCode: 401,
-      method: "WS",
-      endpoint: WS_ENDPOINT,
-      errorMessage: `${
-        message ?? "The token has expired"
-      } (close 4005); pass apiKey as a function that returns a fresh token, so reconnects mint a new one`,
-    })],
-  [CloseCode.forbidden, (message) =>
-    new PermissionDeniedError({
-      statusCode: 403,
-      method: "WS",
-      endpoint: WS_ENDPOINT,
-      errorMessage: `${message ?? "The token's scope does not cover this session or agent"} (close 4006)`,
-    })],
-  [CloseCode.unsupported_protocol_version, (message, sessionId) =>
-    new ProtocolVersionError(
-      `${
-        message ?? "The engine does not speak this SDK's protocol version."
-      } Upgrade @vectorshift/sdk or the engine so that both speak the same protocol version.`,
-      { sessionId, closeCode: CloseCode.unsupported_protocol_version },
+    credentialsError(
+      AuthenticationError,
+      401,
+      `${message ?? "The token has expired"} (close 4005); pass apiKey as a function that returns a ` +
+        "fresh token for each reconnect",
     )],
-  [CloseCode.session_not_found, (message, sessionId) =>
+  [CloseCode.forbidden, (message) =>
+    credentialsError(
+      PermissionDeniedError,
+      403,
+      `${message ?? "The token's scope does not cover this session or agent"} (close 4006)`,
+    )],
+  [CloseCode.unsupported_protocol_version, (message, options) =>
+    new ProtocolVersionError(
+      `${message ?? "The engine does not speak this SDK's protocol version."} Upgrade @vectorshift/sdk ` +
+        "or the engine so that they match.",
+      options,
+    )],
+  [CloseCode.session_not_found, (message, options) =>
     new SessionNotFoundError(
-      message ?? `No session, agent or chatbot with that id in this organisation; check the id.`,
-      { sessionId, closeCode: CloseCode.session_not_found },
+      message ?? "No session, agent or chatbot with that id in this organisation; check the id.",
+      options,
     )],
   [
     CloseCode.session_terminated,
-    (_message, sessionId) =>
-      SessionTerminatedError.forSession(sessionId, { closeCode: CloseCode.session_terminated }),
+    (_message, options) => SessionTerminatedError.forSession(options.sessionId, options),
   ],
   [
     CloseCode.session_expired,
-    (_message, sessionId) =>
-      SessionExpiredError.forSession(sessionId, { closeCode: CloseCode.session_expired }),
+    (_message, options) => SessionExpiredError.forSession(options.sessionId, options),
   ],
-  [CloseCode.bad_handshake, (message, sessionId) =>
+  [CloseCode.bad_handshake, (message, options) =>
     new HandshakeRejectedError(
       `The engine refused the handshake: ${message ?? "invalid hello frame"}. Check the API key and ids.`,
-      { sessionId, closeCode: CloseCode.bad_handshake },
+      options,
     )],
-  [CloseCode.frame_too_large, (message, sessionId) =>
+  [CloseCode.frame_too_large, (message, options) =>
     new FrameTooLargeError(
       `The engine closed the socket because a frame was too large${
         message ? ` (${message})` : ""
       }; send smaller content.`,
-      { sessionId, closeCode: CloseCode.frame_too_large },
+      options,
     )],
 ]);
 
@@ -96,7 +108,12 @@ const SLOW_DOWN: ReadonlySet<number> = new Set([CloseCode.rate_limited, CloseCod
  */
 export function closeVerdict(code: number, freshKey = false): CloseVerdict {
   if (code === CloseCode.token_expired && freshKey) return { final: false, minDelayMs: 0 };
-  const error = FINAL.get(code);
-  if (error) return { final: true, error };
+  const make = FINAL.get(code);
+  if (make) {
+    return {
+      final: true,
+      error: (message, sessionId) => make(message, { sessionId, closeCode: code }),
+    };
+  }
   return { final: false, minDelayMs: SLOW_DOWN.has(code) ? SLOW_DOWN_MS : 0 };
 }

@@ -10,9 +10,8 @@ import type { ClientFrame } from "../generated/protocol.ts";
 import { IdempotencyConflictError, MessageRejectedError, SessionRateLimitError } from "../send_errors.ts";
 import type { SessionEventOf } from "../session_event.ts";
 import type { Approvals } from "./approvals.ts";
-import { definedOnly } from "./defined.ts";
 import { idsOf, type Outbox, type PendingPost } from "./outbox.ts";
-import { clearTimer, type Timer } from "./timers.ts";
+import type { Timer } from "./timers.ts";
 
 /** How often one post is sent again after `rate_limited` before its `send()` fails. */
 export const MAX_RATE_LIMITED_RESENDS = 5;
@@ -62,7 +61,7 @@ export class FrameRejections {
       this.#later(data.retry_after_ms, () => this.#send(answer));
       return true;
     }
-    const pending = this.#outbox.find(definedOnly({ postId: data.post_id, batchId: data.batch_id }));
+    const pending = this.#outbox.find(data.post_id, data.batch_id);
     if (!pending) return false;
     if (data.code === "rate_limited" && pending.rateLimited < MAX_RATE_LIMITED_RESENDS) {
       pending.rateLimited++;
@@ -77,7 +76,7 @@ export class FrameRejections {
 
   /** Drops scheduled re-sends (a reconnect re-sends what waits; a disconnect or terminate ends it all). */
   cancel(): void {
-    for (const timer of this.#timers) clearTimer(timer);
+    for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
   }
 
@@ -98,9 +97,8 @@ export class FrameRejections {
     if (code === "rate_limited") {
       const what = ids.postId === undefined ? `Batch ${ids.batchId}` : `Post ${ids.postId}`;
       return new SessionRateLimitError(
-        `${what} was refused as rate limited ${pending.rateLimited + 1} times, although the SDK waited ` +
-          `as asked before each re-send (${error}). It was not applied: send less often, or send it again ` +
-          `later with the same id.`,
+        `${what} was refused as rate limited ${pending.rateLimited + 1} times despite waiting as asked ` +
+          `(${error}); it was not applied: send less often, or again later with the same id.`,
         { ...options, retryAfterMs },
       );
     }

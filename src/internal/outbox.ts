@@ -65,16 +65,12 @@ export class Outbox {
     this.#sessionId = sessionId;
   }
 
-  /** How many frames wait. */
-  get size(): number {
-    return this.#posts.size + this.#control.length;
-  }
-
+  /** Throws when `limit` frames wait already. */
   #checkRoom(): void {
-    if (this.size < this.#limit) return;
+    if (this.#posts.size + this.#control.length < this.#limit) return;
     throw new SessionError(
-      `The send queue is full (${this.#limit} messages wait for the engine while the connection is down); ` +
-        `wait for the session to reconnect or raise the maxPendingSends option.`,
+      `The send queue is full (${this.#limit} messages wait while the connection is down); ` +
+        `wait for the session to reconnect or raise maxPendingSends.`,
       { sessionId: this.#sessionId() },
     );
   }
@@ -94,13 +90,11 @@ export class Outbox {
   }
 
   /** The waiting post or batch an engine error names: by batch id, post id, or a post id inside a batch. */
-  find(ids: SendIds): PendingPost | undefined {
-    const direct = this.#posts.get(ids.batchId ?? ids.postId ?? "");
-    if (direct || ids.postId === undefined) return direct;
+  find(postId: string | undefined, batchId: string | undefined): PendingPost | undefined {
+    const direct = this.#posts.get(batchId ?? postId ?? "");
+    if (direct || postId === undefined) return direct;
     for (const pending of this.#posts.values()) {
-      if (
-        pending.frame.type === "post_batch" && pending.frame.messages.some((m) => m.post_id === ids.postId)
-      ) {
+      if (pending.frame.type === "post_batch" && pending.frame.messages.some((m) => m.post_id === postId)) {
         return pending;
       }
     }

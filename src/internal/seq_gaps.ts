@@ -115,8 +115,9 @@ export class SeqGaps {
     return this.#spend(
       cursor,
       sessionId,
-      `the engine sent logged seq ${seq} right after seq ${cursor}, so events ${cursor + 1}..${seq - 1} ` +
-        `never arrived`,
+      `the engine sent logged seq ${seq} right after seq ${cursor} (events ${cursor + 1}..${
+        seq - 1
+      } never arrived)`,
     );
   }
 
@@ -128,9 +129,8 @@ export class SeqGaps {
     return this.#spend(
       cursor,
       sessionId,
-      `the engine answered a resume from seq ${cursor} with a handshake (session_connected) whose replay ` +
-        `starts after seq ${replayFrom}, and no resync_required followed to say that events ` +
-        `${cursor + 1}..${replayFrom} are no longer retained`,
+      `the engine answered a resume from seq ${cursor} with a handshake whose replay starts after seq ` +
+        `${replayFrom}, with no resync_required to explain the missing events ${cursor + 1}..${replayFrom}`,
     );
   }
 
@@ -143,11 +143,9 @@ export class SeqGaps {
     this.#reported.delete(seq);
     return new SessionDisconnectedError(
       `Session ${sessionId ?? "(unknown)"}: the engine sent a valid logged event at seq ${seq}, after ` +
-        `sending a malformed frame for that position, which the SDK reported (an error event with ` +
-        `skipped_seq ${seq}) and moved past, up to seq ${cursor}. One position cannot hold two events: the ` +
-        `engine is misbehaving (check its version), and the events delivered after seq ${seq - 1} may not ` +
-        `be the session's log. Resume with new Session({ sessionId, lastSeq: ${seq - 1} }) to read them ` +
-        `again, or read the history with getMessages().`,
+        `sending a malformed frame for that position (reported with skipped_seq ${seq}, and delivered up to ` +
+        `seq ${cursor} since). The engine is misbehaving (check its version); events after seq ${seq - 1} ` +
+        `may not be the session's log: ${resumeHint(seq - 1)}`,
       { sessionId },
     );
   }
@@ -166,10 +164,11 @@ export class SeqGaps {
     return {
       resync: false,
       error: new SessionDisconnectedError(
-        `Session ${sessionId ?? "(unknown)"}: ${what}, and resuming from seq ${cursor} ${MAX_GAP_RESYNCS} ` +
-          `times did not fill the gap. Logged seqs must increase by exactly 1: the engine is misbehaving ` +
-          `(check its version). Nothing after seq ${cursor} was delivered; resume later with ` +
-          `new Session({ sessionId, lastSeq: ${cursor} }), or read the history with getMessages().`,
+        `Session ${
+          sessionId ?? "(unknown)"
+        }: ${what}; ${MAX_GAP_RESYNCS} resumes from seq ${cursor} did not ` +
+          `fill the gap, so the engine is misbehaving (check its version). Nothing after seq ${cursor} was ` +
+          `delivered; ${resumeHint(cursor)}`,
         { sessionId },
       ),
     };
@@ -178,4 +177,9 @@ export class SeqGaps {
   #forgetReportsAfter(seq: number): void {
     for (const position of this.#reported) if (position > seq) this.#reported.delete(position);
   }
+}
+
+/** How a gap error tells the caller to carry on from the last event it got. */
+function resumeHint(lastSeq: number): string {
+  return `resume with new Session({ sessionId, lastSeq: ${lastSeq} }), or read the history with getMessages().`;
 }

@@ -63,19 +63,19 @@ export function checkFrameSize(
   if (json.length * 3 <= maxFrameBytes) return;
   const bytes = new TextEncoder().encode(json).byteLength;
   if (bytes <= maxFrameBytes) return;
-  const limit =
-    `over the engine's limit of ${maxFrameBytes} bytes (limits.max_frame_bytes); it was not sent.`;
-  if (frame.type === "approval_response") {
-    throw new MessageRejectedError(
-      `This answer to approval request ${frame.request_id} is ${bytes} bytes as a frame, ${limit} ` +
-        `Pass a smaller confirm or denyReason.`,
-      { code: "frame_too_large", sessionId },
-    );
-  }
-  const what = frame.type === "post" ? "This message" : "This batch";
+  const answer = frame.type === "approval_response";
+  const what = answer
+    ? `This answer to approval request ${frame.request_id}`
+    : frame.type === "post"
+    ? "This message"
+    : "This batch";
+  const fix = answer
+    ? "pass a smaller confirm or denyReason"
+    : "send smaller content, or split files across messages";
   throw new MessageRejectedError(
-    `${what} is ${bytes} bytes as a frame, ${limit} Send smaller content, or split files across messages.`,
-    { code: "frame_too_large", sessionId, ...idsOf(frame) },
+    `${what} is ${bytes} bytes as a frame, over the engine's limit of ${maxFrameBytes} bytes ` +
+      `(limits.max_frame_bytes), and was not sent: ${fix}.`,
+    { code: "frame_too_large", sessionId, ...(answer ? {} : idsOf(frame)) },
   );
 }
 
@@ -92,7 +92,7 @@ export function approvalFrame(
   options ??= {}; // plain JavaScript callers may leave it out
   if (event.type !== "approval_request") {
     throw new VectorshiftError(
-      `${method} answers events that pause a turn (approval_request); got a "${event.rawType}" event.`,
+      `${method} answers approval_request events; got a "${event.rawType}" event.`,
     );
   }
   const approved = strict ? options.approved : options.approved ??

@@ -20,7 +20,7 @@ export function unrefTimer<T extends Timer>(timer: T): T {
   return timer;
 }
 
-/** Clears a timeout or interval; `undefined` is ignored. */
+/** Clears a timeout or interval; `undefined` is ignored (as every runtime's `clearTimeout` does). */
 export function clearTimer(timer: Timer | undefined): void {
-  if (timer !== undefined) clearTimeout(timer);
+  clearTimeout(timer);
 }

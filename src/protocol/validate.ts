@@ -39,18 +39,16 @@ export function checkDefinition<T>(name: string, value: unknown): Validation<T> 
   return { ok: false, issues, error: describeIssues(issues) };
 }
 
-/** The `$defs` name of a frame type: `message_delta` → `MessageDeltaEvent`. */
-function defName(type: string, suffix: "Event" | "Frame"): string {
-  return type.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("") + suffix;
+/** The `$defs` names of frame types: `message_delta` → `MessageDeltaEvent` (with suffix `Event`). */
+function defNames(types: readonly string[], suffix: "Event" | "Frame"): ReadonlyMap<string, string> {
+  return new Map(
+    types.map((t) => [t, t.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("") + suffix]),
+  );
 }
 
 // Frame type → `$defs` name, computed once: validation runs for every frame, so it must not rebuild names.
-const serverDefs: ReadonlyMap<string, string> = new Map(
-  SERVER_EVENT_TYPES.map((t) => [t, defName(t, "Event")]),
-);
-const clientDefs: ReadonlyMap<string, string> = new Map(
-  CLIENT_FRAME_TYPES.map((t) => [t, defName(t, "Frame")]),
-);
+const serverDefs = defNames(SERVER_EVENT_TYPES, "Event");
+const clientDefs = defNames(CLIENT_FRAME_TYPES, "Frame");
 
 /**
  * True when `value` is a valid server event of a type streamed per token (`message_delta`, `thinking`),
@@ -62,17 +60,6 @@ export const passesFastCheck: (value: unknown) => value is ServerEvent = isHotFr
   value: unknown,
 ) => value is ServerEvent;
 
-/** A type name from the wire as an error quotes it: a short prefix, never the whole of a huge string. */
-function shown(type: string): string {
-  return type.length <= 40 ? type : `${type.slice(0, 37)}...`;
-}
-
-function frameType(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const type = (value as { type?: unknown }).type;
-  return typeof type === "string" ? type : undefined;
-}
-
 /** Whether `type` is a server event type this package knows. */
 export function isKnownEventType(type: string): type is ServerEvent["type"] {
   return serverDefs.has(type);
@@ -82,18 +69,7 @@ export function isKnownEventType(type: string): type is ServerEvent["type"] {
  * Validates a decoded client frame. Unknown `type` values are rejected with the list of known ones.
  */
 export function validateClientFrame(value: unknown): Validation<ClientFrame> {
-  const type = frameType(value);
-  if (type === undefined) {
-    return fail("type", 'Frame must be a JSON object with a string "type" field.');
-  }
-  const def = clientDefs.get(type);
-  if (def === undefined) {
-    return fail(
-      "type",
-      `Unknown frame type "${shown(type)}"; expected one of: ${CLIENT_FRAME_TYPES.join(", ")}.`,
-    );
-  }
-  return prefix(type, checkDefinition<ClientFrame>(def, value));
+  return validateFrame(value, "Frame", clientDefs);
 }
 
 /**
@@ -101,25 +77,32 @@ export function validateClientFrame(value: unknown): Validation<ClientFrame> {
  * it as an unknown event for forward compatibility), so check {@link isKnownEventType} first.
  */
 export function validateServerEvent(value: unknown): Validation<ServerEvent> {
-  const type = frameType(value);
-  if (type === undefined) {
-    return fail("type", 'Event must be a JSON object with a string "type" field.');
-  }
-  if (isHotFrame(value)) return { ok: true, value: value as ServerEvent };
-  const def = serverDefs.get(type);
+  return passesFastCheck(value) ? { ok: true, value } : validateFrame(value, "Event", serverDefs);
+}
+
+/** Validates a frame of one direction: an object whose `type` is one of `defs`, valid by its definition. */
+function validateFrame<T>(
+  value: unknown,
+  noun: "Event" | "Frame",
+  defs: ReadonlyMap<string, string>,
+): Validation<T> {
+  const type = typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as { type?: unknown }).type
+    : undefined;
+  if (typeof type !== "string") return fail(`${noun} must be a JSON object with a string "type" field.`);
+  const def = defs.get(type);
   if (def === undefined) {
+    // A type name from the wire is quoted by a short prefix, never the whole of a huge string.
+    const shown = type.length <= 40 ? type : `${type.slice(0, 37)}...`;
     return fail(
-      "type",
-      `Unknown event type "${shown(type)}"; expected one of: ${SERVER_EVENT_TYPES.join(", ")}.`,
+      `Unknown ${noun.toLowerCase()} type "${shown}"; expected one of: ${[...defs.keys()].join(", ")}.`,
     );
   }
-  return prefix(type, checkDefinition<ServerEvent>(def, value));
-}
-
-function fail<T>(path: string, message: string): Validation<T> {
-  return { ok: false, issues: [{ path, message }], error: message };
-}
-
-function prefix<T>(type: string, result: Validation<T>): Validation<T> {
+  const result = checkDefinition<T>(def, value);
   return result.ok ? result : { ...result, error: `Invalid "${type}" frame: ${result.error}` };
+}
+
+/** A failed validation of the frame's `type`. */
+function fail<T>(message: string): Validation<T> {
+  return { ok: false, issues: [{ path: "type", message }], error: message };
 }
