@@ -6,10 +6,10 @@
  */
 import type { ClientFrame, HelloFrame } from "../generated/protocol.ts";
 import { abortable } from "./abortable.ts";
-import { decodeFrame } from "./decode.ts";
+import { decodeFrame, VERSIONS_DIFFER } from "./decode.ts";
 import { type EventData, sdkErrorEvent, type SessionEvent, type SessionEventOf } from "../session_event.ts";
 import type { HeartbeatOptions } from "../session_options.ts";
-import { clearTimer, type Timer, unrefTimer } from "./timers.ts";
+import { type Timer, unrefTimer } from "./timers.ts";
 
 /** Why a connection ended. */
 export interface CloseInfo {
@@ -254,12 +254,12 @@ export class Connection {
   }
 
   #clearPongTimer(): void {
-    clearTimer(this.#pongTimer);
+    clearTimeout(this.#pongTimer);
     this.#pongTimer = undefined;
   }
 
   #stopHeartbeat(): void {
-    clearTimer(this.#pingTimer);
+    clearTimeout(this.#pingTimer); // clears an interval too, in every runtime
     this.#pingTimer = undefined;
     this.#clearPongTimer();
   }
@@ -291,9 +291,8 @@ function strayHandshake(
     sessionId,
     seq,
     "invalid_frame",
-    `The engine sent a second session_connected (replay_from_seq ${event.data.replay_from_seq}) on a socket ` +
-      `that was already attached; it was ignored and the resume cursor stays at seq ${seq}. This usually ` +
-      `means the engine and SDK versions differ.`,
+    `The engine sent a second session_connected (replay_from_seq ${event.data.replay_from_seq}) on an ` +
+      `attached socket; it was ignored and the cursor stays at seq ${seq}. ${VERSIONS_DIFFER}`,
     {
       frame: "session_connected",
       replay_from_seq: event.data.replay_from_seq,

@@ -15,6 +15,9 @@ import { fromServerEvent, sdkErrorEvent, type SessionEvent, unknownEvent } from 
 
 const MAX_QUOTED_CHARS = 2000;
 
+/** The likely cause of a frame the SDK cannot take, ending its error messages. */
+export const VERSIONS_DIFFER = "This usually means the engine and SDK versions differ.";
+
 /** Where a decoded frame is placed when it carries no usable envelope. */
 export interface DecodeContext {
   /** The session id to stamp on SDK-made events. */
@@ -110,7 +113,7 @@ function malformed(
     context.sessionId,
     context.seq,
     code,
-    `The engine sent a malformed frame (${what}); it was skipped. This usually means the engine and SDK versions differ.`,
+    `The engine sent a malformed frame (${what}); it was skipped. ${VERSIONS_DIFFER}`,
     details,
   );
   if (skipped !== undefined) skippedSeqs.set(event, skipped);

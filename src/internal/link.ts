@@ -374,9 +374,8 @@ export class SessionLink {
       }
     }
     const gaveUp = new SessionDisconnectedError(
-      `Lost the connection to session ${this.#sessionId} and could not reconnect after ` +
-        `${policy.maxRetries} attempts (last problem: ${lastProblem}). The session may still be alive on the ` +
-        `engine: resume it with new Session({ sessionId, lastSeq: ${this.#cursor} }) once the engine is reachable.`,
+      `Lost session ${this.#sessionId}: no reconnect after ${policy.maxRetries} attempts (last: ${lastProblem}). ` +
+        `It may still be alive: resume with new Session({ sessionId, lastSeq: ${this.#cursor} }) once the engine is reachable.`,
       { sessionId: this.#sessionId, closeCode: lastCode || undefined },
     );
     this.#end(gaveUp);

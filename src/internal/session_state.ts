@@ -285,23 +285,19 @@ export class SessionState {
 
   /** The error of a post the engine kept closing the socket on: the SDK stopped re-sending it. */
   #keptDropping(ids: SendIds, drops: number): SessionDisconnectedError {
-    const id = ids.postId === undefined ? `batchId: "${ids.batchId}"` : `postId: "${ids.postId}"`;
     return new SessionDisconnectedError(
-      `The connection was closed ${drops} times in a row while this message waited for its acknowledgement, ` +
-        `each time after it was sent, so the SDK stopped re-sending it: the engine (or a proxy) may be ` +
-        `refusing it, for example as larger than it accepts. It may or may not have been applied: if it is ` +
-        `large, send smaller content; otherwise send it again with { ${id} } (applied at most once).`,
+      `The connection closed ${drops} times in a row right after this message was sent, so the SDK stopped ` +
+        `re-sending it (the engine or a proxy may refuse it, as too large say). It may or may not have been ` +
+        `applied: send smaller content, or send it again with ${resendWith(ids)}.`,
       { sessionId: this.sessionId, ...ids },
     );
   }
 
   /** The error of a post whose fate is unknown: it may or may not have been applied. */
   #unacknowledged(ids: SendIds, why: string, cause?: Error): SessionDisconnectedError {
-    const id = ids.postId === undefined ? `batchId: "${ids.batchId}"` : `postId: "${ids.postId}"`;
     return new SessionDisconnectedError(
-      `The engine had not acknowledged this message when the connection ended (${why}); it may or may ` +
-        `not have been applied. Once the session is back, send it again with { ${id} }: the engine ` +
-        `applies it at most once.`,
+      `The connection ended (${why}) before the engine acknowledged this message; it may or may not have ` +
+        `been applied. Once the session is back, send it again with ${resendWith(ids)}.`,
       { sessionId: this.sessionId, ...ids, ...(cause ? { cause } : {}) },
     );
   }
@@ -313,4 +309,10 @@ export class SessionState {
     if (error) this.#fanout.failAll(error);
     this.#fanout.terminate();
   }
+}
+
+/** How to send a message again so the engine applies it at most once. */
+function resendWith(ids: SendIds): string {
+  const id = ids.postId === undefined ? `batchId: "${ids.batchId}"` : `postId: "${ids.postId}"`;
+  return `{ ${id} } (applied at most once)`;
 }

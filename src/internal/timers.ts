@@ -19,8 +19,3 @@ export function unrefTimer<T extends Timer>(timer: T): T {
   }
   return timer;
 }
-
-/** Clears a timeout or interval; `undefined` is ignored (as every runtime's `clearTimeout` does). */
-export function clearTimer(timer: Timer | undefined): void {
-  clearTimeout(timer);
-}
