@@ -29,7 +29,7 @@ type Mode = "full" | "quick";
 const MEASUREMENTS: Record<string, (mode: Mode) => Promise<MeasurementResult>> = {
   throughput: (mode) =>
     measureThroughput(
-      mode === "full" ? { sizes: [10_000, 100_000], rounds: 5 } : { sizes: [5_000], rounds: 3 },
+      mode === "full" ? { sizes: [10_000, 100_000], rounds: 7 } : { sizes: [5_000], rounds: 3 },
     ),
   latency: (mode) =>
     measureLatency(mode === "full" ? { samples: 2_000, rounds: 3 } : { samples: 300, rounds: 2 }),
