@@ -63,13 +63,14 @@ export class EventQueue<T> {
 
   /** Adds an item; returns false when it was dropped (full or ended). */
   push(item: T): boolean {
-    if (this.#ended) return false;
     const waiter = this.#waiter;
-    if (waiter) {
+    if (waiter !== undefined) {
+      // A waiter means nothing is queued and the queue has not ended: the hot path for a prompt listener.
       this.#waiter = this.#more.length === 0 ? undefined : this.#more.shift();
       waiter.resolve({ done: false, value: item });
       return true;
     }
+    if (this.#ended) return false;
     if (this.#maxSize > 0 && this.size >= this.#maxSize) {
       this.#dropped++;
       if (this.#marker === undefined && this.#onOverflow) {
@@ -179,7 +180,7 @@ export class EventQueue<T> {
 
   /** Waits for the next item (see {@link interrupt} for cancelling a wait). */
   next(): Promise<IteratorResult<T, undefined>> {
-    if (this.size > 0) return Promise.resolve({ done: false, value: this.take() as T });
+    if (this.#head < this.#items.length) return Promise.resolve({ done: false, value: this.take() as T });
     if (this.#ended) {
       const failed = this.#endResult();
       return failed ? Promise.reject(failed.error) : Promise.resolve({ done: true, value: undefined });
