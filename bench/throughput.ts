@@ -24,6 +24,7 @@ import {
   limitFor,
   rawStream,
   type RuntimeRates,
+  sdkRate,
 } from "./support/runtime_throughput.ts";
 
 /** Sizes of the throughput measurement. */
@@ -55,15 +56,11 @@ async function rawRound(servers: ServersReady, plan: StreamPlan): Promise<Round>
 }
 
 /**
- * Streams `plan` through `listen()`. `maxSize` undefined keeps the SDK default queue bound; the
- * measured rounds pass 0 (unbounded) because a burst outruns the default bound. With the default bound
- * `message_complete` itself may be dropped, so the stream also ends once deltas stop for `IDLE_END_MS`.
+ * What a user gets from `listen()` with its default queue bound when a burst arrives: the bound drops
+ * events, `message_complete` itself among them maybe, so the stream also ends once deltas stop for
+ * `IDLE_END_MS`. (The measured SDK rounds are `sdkRate`'s, unbounded, as under Bun and Node.)
  */
-async function sdkStream(
-  servers: ServersReady,
-  plan: StreamPlan,
-  maxSize: number | undefined,
-): Promise<Counter> {
+async function defaultBoundStream(servers: ServersReady, plan: StreamPlan): Promise<Counter> {
   const counter = new Counter(plan.count);
   const stop = new AbortController();
   const signal = AbortSignal.any([stop.signal, deadline(limitFor(plan.count), "SDK listen() stream")]);
@@ -77,7 +74,7 @@ async function sdkStream(
   try {
     await session.connect({ signal });
     const listening = (async () => {
-      for await (const event of session.listen(maxSize === undefined ? { signal } : { signal, maxSize })) {
+      for await (const event of session.listen({ signal })) {
         if (event.type === "message_delta") counter.delta();
         else if (event.type === "message_complete") return;
         else if (event.type === "error" && event.error !== QUEUE_OVERFLOW_ERROR) {
@@ -86,20 +83,17 @@ async function sdkStream(
       }
     })();
     await session.send(planText(plan), { signal });
-    const stopWatch = maxSize === undefined
-      ? abortWhenIdle(() => counter.received, IDLE_END_MS, stop)
-      : async () => {};
     await listening.catch((error) => {
       if (!stop.signal.aborted) throw error;
-    }).finally(stopWatch);
+    }).finally(abortWhenIdle(() => counter.received, IDLE_END_MS, stop));
   } finally {
     await session.disconnect();
   }
   return counter;
 }
 
-function sdkRound(servers: ServersReady, plan: StreamPlan): Promise<Round> {
-  return sdkStream(servers, plan, 0).then((counter) => counter.result());
+async function sdkRound(servers: ServersReady, plan: StreamPlan): Promise<Round> {
+  return (await sdkRate(servers, plan)).result();
 }
 
 async function socketIoRound(servers: ServersReady, plan: StreamPlan): Promise<Round> {
@@ -132,7 +126,7 @@ async function measureSize(servers: ServersReady, events: number, rounds: number
   const rates: Record<Contender, number[]> = { raw: [], floor: [], sdk: [], socketio: [] };
   const plan: StreamPlan = { mode: "burst", count: events };
   // What a user gets with listen()'s default queue bound when a burst arrives.
-  const defaultProbe = (await sdkStream(servers, plan, undefined)).received;
+  const defaultProbe = (await defaultBoundStream(servers, plan)).received;
   for (let round = 0; round < rounds; round++) {
     // Rotate the order so no contender always runs right after the same one.
     const order = CONTENDERS.map((_, i) => CONTENDERS[(i + round) % CONTENDERS.length] as Contender);
