@@ -4,16 +4,14 @@
  */
 import assert from "node:assert/strict";
 import type { SessionEvent } from "../../mod.ts";
-import { connected, frame, scriptedServer, session } from "./scripted_server.ts";
-
-const delta = (seq: number, index: number) =>
-  JSON.stringify(frame("message_delta", seq, { delta: `d${index}`, index }, { message_id: "msg_1" }));
-const complete = (seq: number) =>
-  JSON.stringify(
-    frame("message_complete", seq, { text: "done", status: "complete", post_ids: [] }, {
-      message_id: "msg_1",
-    }),
-  );
+import {
+  completeText as complete,
+  connected,
+  deltaText as delta,
+  frame,
+  scriptedServer,
+  session,
+} from "./scripted_server.ts";
 
 Deno.test("a resume cursor ahead of the session follows replay_from_seq: new events are delivered", async () => {
   const server = scriptedServer((socket, _hello, n) => {

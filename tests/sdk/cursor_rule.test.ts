@@ -9,7 +9,14 @@ import { Session, type SessionEvent } from "../../mod.ts";
 import type { ServerEvent } from "../../src/generated/protocol.ts";
 import { TestClient } from "../engine/support/ws_client.ts";
 import { assertSafeCursors } from "../lifecycle/support.ts";
-import { connected, frame, scriptedServer, session } from "./scripted_server.ts";
+import {
+  completeText as complete,
+  connected,
+  deltaText as delta,
+  frame,
+  scriptedServer,
+  session,
+} from "./scripted_server.ts";
 import { newAgent, untilComplete, withEngine } from "./support.ts";
 
 Deno.test("engine: connection-scoped frames carry the newest logged seq sent on that socket, not the head", async () => {
@@ -91,14 +98,6 @@ Deno.test("listen() after a reconnect mid-answer yields only safe cursors; resum
   });
 });
 
-const delta = (seq: number, index: number) =>
-  JSON.stringify(frame("message_delta", seq, { delta: `d${index}`, index }, { message_id: "msg_1" }));
-const complete = (seq: number) =>
-  JSON.stringify(
-    frame("message_complete", seq, { text: "done", status: "complete", post_ids: [] }, {
-      message_id: "msg_1",
-    }),
-  );
 const pong = (seq: number) => JSON.stringify(frame("pong", seq, {}, { logged: false }));
 
 Deno.test("SDK: connection-scoped events stamped with the head by an older engine are yielded at the cursor", async () => {

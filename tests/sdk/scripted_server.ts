@@ -16,6 +16,20 @@ export function frame(
   return { type, seq, logged: seq > 0, session_id: SESSION_ID, ts: new Date().toISOString(), data, ...extra };
 }
 
+/** A logged `message_delta` of message `msg_1`, as sent text. */
+export function deltaText(seq: number, index: number): string {
+  return JSON.stringify(frame("message_delta", seq, { delta: `d${index}`, index }, { message_id: "msg_1" }));
+}
+
+/** A logged `message_complete` of message `msg_1`, as sent text. */
+export function completeText(seq: number): string {
+  return JSON.stringify(
+    frame("message_complete", seq, { text: "done", status: "complete", post_ids: [] }, {
+      message_id: "msg_1",
+    }),
+  );
+}
+
 export function connected(headSeq: number) {
   return frame("session_connected", 0, {
     protocol_version: 1,
