@@ -8,7 +8,6 @@ import {
   completeText as complete,
   connected,
   deltaText as delta,
-  frame,
   scriptedServer,
   session,
 } from "./scripted_server.ts";
